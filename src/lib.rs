@@ -15,7 +15,9 @@
 //! SDK directly. `render` turns one structured plan into human text, Markdown and Terraform JSON.
 
 pub mod addr;
+pub mod config;
 pub mod diag;
 pub mod lang;
+pub mod providers;
 pub mod suggest;
 pub mod value;

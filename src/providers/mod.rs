@@ -1,0 +1,164 @@
+//! The seam between the engine and the clouds.
+//!
+//! A provider offers resource types and data sources, each with a [`schema::Schema`], and a
+//! handful of verbs that take one request and return one response with diagnostics. The
+//! engine never imports a cloud SDK: everything EKS- or AKS-specific lives behind this trait.
+
+pub mod builtin;
+pub mod default_plan;
+pub mod registry;
+pub mod schema;
+pub mod spans;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+
+use crate::addr::InstanceAddr;
+use crate::diag::Diagnostics;
+use crate::value::Value;
+pub use registry::Registry;
+pub use schema::Schema;
+pub use spans::ConfigSpans;
+
+/// What a provider offers.
+#[derive(Clone, Debug, Default)]
+pub struct ProviderSchema {
+    /// The `provider "x" { … }` block.
+    pub provider: Schema,
+    pub resources: BTreeMap<String, Schema>,
+    pub data_sources: BTreeMap<String, Schema>,
+}
+
+/// `provider "x" { … }` evaluated.
+pub struct ConfigureRequest {
+    pub config: Value,
+    pub spans: ConfigSpans,
+}
+
+/// One resource instance's configuration, checked without any I/O. Values may be unknown.
+pub struct ValidateRequest<'a> {
+    pub type_name: &'a str,
+    pub config: &'a Value,
+    pub spans: &'a ConfigSpans,
+}
+
+/// Instances of one resource type to refresh, in one call so providers can batch.
+pub struct ReadRequest {
+    pub type_name: String,
+    pub instances: Vec<(InstanceAddr, Value)>,
+}
+
+/// Refreshed state per instance, in request order: `None` when the object no longer exists.
+pub struct ReadResponse {
+    pub states: Vec<Option<Value>>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Plan one instance: the provider normalises and decides what would change.
+pub struct PlanRequest<'a> {
+    pub addr: &'a InstanceAddr,
+    pub type_name: &'a str,
+    /// Refreshed state, or `None` when the object does not exist yet.
+    pub prior: Option<&'a Value>,
+    /// The evaluated configuration (all schema attributes present, unset ones null).
+    pub config: &'a Value,
+    pub spans: &'a ConfigSpans,
+}
+
+#[derive(Debug, Default)]
+pub struct PlanResponse {
+    /// The state expected after apply; unknown where only apply can tell.
+    pub planned: Value,
+    /// Attribute paths whose change forces replacement.
+    pub requires_replace: Vec<Vec<String>>,
+    /// Plain-language lines for people ("API server endpoint: public → private only — …").
+    pub notes: Vec<String>,
+    /// Warnings, findings and errors tied to the configuration.
+    pub diagnostics: Diagnostics,
+}
+
+/// A resource instance as planned, for checks that look across resources.
+pub struct PlannedInstance<'a> {
+    pub addr: &'a InstanceAddr,
+    pub type_name: &'a str,
+    pub planned: &'a Value,
+    pub prior: Option<&'a Value>,
+    pub spans: &'a ConfigSpans,
+}
+
+/// What apply does to one instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplyAction {
+    Create,
+    Update,
+    Delete,
+}
+
+pub struct ApplyRequest {
+    pub addr: InstanceAddr,
+    pub type_name: String,
+    pub action: ApplyAction,
+    pub prior: Option<Value>,
+    /// The final planned state (unknowns only where the provider fills them in).
+    pub planned: Value,
+}
+
+/// What the provider can use while an operation runs.
+#[derive(Clone)]
+pub struct OperationContext {
+    pub cancel: CancellationToken,
+    pub progress: Arc<dyn Fn(&str) + Send + Sync>,
+    /// Multiplies every wait between polls; tests set it low through the environment.
+    pub poll_interval: Duration,
+}
+
+impl OperationContext {
+    pub fn report(&self, message: &str) {
+        (self.progress)(message)
+    }
+}
+
+pub struct ApplyResponse {
+    /// The new state; `None` after a delete. On failure, the state as far as it got.
+    pub new_state: Option<Value>,
+    pub diagnostics: Diagnostics,
+}
+
+pub struct ImportResponse {
+    pub state: Option<Value>,
+    pub diagnostics: Diagnostics,
+}
+
+/// A provider: one configured instance per `provider` block (or alias).
+#[async_trait]
+pub trait Provider: Send + Sync {
+    fn schema(&self) -> &ProviderSchema;
+
+    /// Static checks of one resource's configuration, before any API call.
+    fn validate(&self, _req: &ValidateRequest<'_>) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    async fn configure(&self, req: ConfigureRequest) -> Diagnostics;
+
+    async fn read(&self, req: ReadRequest) -> ReadResponse;
+
+    fn plan(&self, req: &PlanRequest<'_>) -> PlanResponse {
+        default_plan::plan(self.schema(), req)
+    }
+
+    /// Checks across every planned instance of this provider; may look things up live.
+    async fn check_plan(&self, _planned: &[PlannedInstance<'_>]) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    async fn apply(&self, req: ApplyRequest, ctx: OperationContext) -> ApplyResponse;
+
+    async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics>;
+
+    async fn import(&self, type_name: &str, id: &str) -> ImportResponse;
+}
