@@ -17,6 +17,8 @@
 pub mod addr;
 pub mod config;
 pub mod diag;
+pub mod engine;
+pub mod graph;
 pub mod lang;
 pub mod providers;
 pub mod suggest;

@@ -1,0 +1,122 @@
+//! The dependency graph: a petgraph DAG over every variable, local, output, provider and
+//! resource block, with an edge from each object to everything it references.
+//!
+//! Building reports undeclared references and cycles (with the cycle's path); walking is in
+//! [`walk`]; `clusterform graph` prints [`DepGraph::to_dot`].
+
+mod build;
+mod cycle;
+pub mod walk;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::addr::{ModulePath, ResourceAddr};
+use crate::diag::Span;
+
+pub use build::build;
+
+/// One object in the graph.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Node {
+    Variable(ModulePath, String),
+    Local(ModulePath, String),
+    Output(ModulePath, String),
+    Provider(ModulePath, String),
+    Resource(ResourceAddr),
+}
+
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix = |m: &ModulePath| if m.is_root() { String::new() } else { format!("{m}.") };
+        match self {
+            Node::Variable(m, n) => write!(f, "{}var.{n}", prefix(m)),
+            Node::Local(m, n) => write!(f, "{}local.{n}", prefix(m)),
+            Node::Output(m, n) => write!(f, "{}output.{n}", prefix(m)),
+            Node::Provider(m, n) => write!(f, "{}provider[\"{n}\"]", prefix(m)),
+            Node::Resource(r) => write!(f, "{r}"),
+        }
+    }
+}
+
+/// The graph plus a lookup from node to index. Edges point from a dependency to its dependent,
+/// so a topological order is an evaluation order.
+pub struct DepGraph {
+    pub graph: DiGraph<Node, ()>,
+    pub index: HashMap<Node, NodeIndex>,
+    /// Where each node is declared, for diagnostics.
+    pub spans: HashMap<Node, Span>,
+    /// The provider configuration each resource block uses: (declaring module, local name).
+    pub providers: HashMap<ResourceAddr, (ModulePath, String)>,
+}
+
+impl DepGraph {
+    pub fn node_index(&self, node: &Node) -> Option<NodeIndex> {
+        self.index.get(node).copied()
+    }
+
+    /// Every node the given one depends on, directly.
+    pub fn dependencies(&self, node: &Node) -> Vec<&Node> {
+        let Some(i) = self.node_index(node) else { return Vec::new() };
+        let mut deps: Vec<&Node> = self
+            .graph
+            .neighbors_directed(i, petgraph::Direction::Incoming)
+            .map(|d| &self.graph[d])
+            .collect();
+        deps.sort();
+        deps
+    }
+
+    /// The resources a node depends on, directly or through variables, locals and outputs.
+    pub fn resource_dependencies(&self, node: &Node) -> Vec<ResourceAddr> {
+        let mut out = std::collections::BTreeSet::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<NodeIndex> = self.node_index(node).into_iter().collect();
+        while let Some(i) = stack.pop() {
+            for d in self.graph.neighbors_directed(i, petgraph::Direction::Incoming) {
+                if !seen.insert(d) {
+                    continue;
+                }
+                match &self.graph[d] {
+                    Node::Resource(r) => {
+                        out.insert(r.clone());
+                    }
+                    _ => stack.push(d),
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Graphviz DOT, with nodes and edges sorted so the output is stable.
+    pub fn to_dot(&self) -> String {
+        let mut nodes: Vec<String> = self.graph.node_weights().map(|n| n.to_string()).collect();
+        nodes.sort();
+        let mut edges: Vec<(String, String)> = self
+            .graph
+            .edge_indices()
+            .filter_map(|e| self.graph.edge_endpoints(e))
+            .map(|(a, b)| (self.graph[b].to_string(), self.graph[a].to_string()))
+            .collect();
+        edges.sort();
+        let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        let mut out = String::from("digraph {\n  compound = \"true\"\n  newrank = \"true\"\n  rankdir = \"RL\"\n");
+        for n in &nodes {
+            let shape = if n.contains("var.") || n.contains("local.") || n.contains("output.") {
+                "note"
+            } else if n.contains("provider[") {
+                "diamond"
+            } else {
+                "box"
+            };
+            out.push_str(&format!("  {} [label = {}, shape = \"{shape}\"]\n", q(n), q(n)));
+        }
+        for (from, to) in &edges {
+            out.push_str(&format!("  {} -> {}\n", q(from), q(to)));
+        }
+        out.push_str("}\n");
+        out
+    }
+}
