@@ -15,11 +15,17 @@
 //! SDK directly. `render` turns one structured plan into human text, Markdown and Terraform JSON.
 
 pub mod addr;
+pub mod apply;
+pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod engine;
+pub mod fmt;
 pub mod graph;
 pub mod lang;
+pub mod plan;
 pub mod providers;
+pub mod render;
+pub mod state;
 pub mod suggest;
 pub mod value;

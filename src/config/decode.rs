@@ -49,7 +49,8 @@ pub fn decode_into(module: &mut Module, body: &Body, diags: &mut Diagnostics) {
                 }
             }
             "locals" => {
-                block.body.check_allowed(&[], &[], "a locals block", diags);
+                let names: Vec<&str> = block.body.attributes.iter().map(|a| a.name.as_str()).collect();
+                block.body.check_allowed(&names, &[], "a locals block", diags);
                 for attr in &block.body.attributes {
                     let local = Local {
                         name: attr.name.clone(),

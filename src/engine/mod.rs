@@ -5,3 +5,5 @@ pub mod expand;
 pub mod resource_config;
 pub mod scope;
 pub mod values;
+pub mod run;
+pub mod visit;

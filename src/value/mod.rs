@@ -7,7 +7,9 @@
 
 mod json;
 mod number;
+pub mod paths;
 pub mod types;
+pub mod wire;
 
 use std::collections::BTreeMap;
 use std::fmt;

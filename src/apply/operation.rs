@@ -1,0 +1,76 @@
+//! One provider operation on one instance, with Terraform-style progress lines:
+//! `aws_eks_cluster.dev: Creating...`, `Still creating... [10s elapsed]`, `Creation complete after 12s`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::addr::InstanceAddr;
+use crate::providers::{ApplyAction, ApplyRequest, ApplyResponse, OperationContext, Provider};
+use crate::value::Value;
+
+/// Where progress lines go (stderr in the CLI, a buffer in tests).
+pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
+
+fn words(action: ApplyAction) -> (&'static str, &'static str, &'static str) {
+    match action {
+        ApplyAction::Create => ("Creating...", "creating", "Creation complete"),
+        ApplyAction::Update => ("Modifying...", "modifying", "Modifications complete"),
+        ApplyAction::Delete => ("Destroying...", "destroying", "Destruction complete"),
+    }
+}
+
+/// Formats elapsed time as Terraform does: `45s`, `2m10s`.
+pub fn elapsed(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 {
+        format!("{}m{}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Runs one operation, reporting progress every `interval` while it lasts.
+pub async fn run_operation(
+    provider: Arc<dyn Provider>,
+    addr: InstanceAddr,
+    action: ApplyAction,
+    prior: Option<Value>,
+    planned: Value,
+    progress: Progress,
+    interval: Duration,
+    poll_interval: Duration,
+) -> ApplyResponse {
+    let (start_msg, doing, done) = words(action);
+    let id_of = |v: &Option<Value>| {
+        v.as_ref().and_then(|v| v.get("id")).and_then(Value::as_str).map(|id| format!(" [id={id}]")).unwrap_or_default()
+    };
+    let prior_id = if action == ApplyAction::Create { String::new() } else { id_of(&prior) };
+    progress(&format!("{addr}: {start_msg}{prior_id}"));
+    let started = Instant::now();
+    let label = addr.to_string();
+    let p = progress.clone();
+    let ctx = OperationContext {
+        cancel: CancellationToken::new(),
+        progress: Arc::new(move |m: &str| p(&format!("{label}: {m}"))),
+        poll_interval,
+    };
+    let req = ApplyRequest { addr: addr.clone(), type_name: addr.resource.type_name.clone(), action, prior, planned };
+    let op = provider.apply(req, ctx);
+    tokio::pin!(op);
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    let resp = loop {
+        tokio::select! {
+            resp = &mut op => break resp,
+            _ = ticker.tick() => {
+                progress(&format!("{addr}: Still {doing}...{prior_id} [{} elapsed]", elapsed(started.elapsed())));
+            }
+        }
+    };
+    if !resp.diagnostics.has_errors() {
+        let id = if action == ApplyAction::Delete { String::new() } else { id_of(&resp.new_state) };
+        progress(&format!("{addr}: {done} after {}{id}", elapsed(started.elapsed())));
+    }
+    resp
+}

@@ -1,0 +1,128 @@
+//! The steps `plan`, `apply`, `destroy` and `import` share: load and check everything, lock
+//! the state, plan, and handle Ctrl-C.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use super::args::{parse_timeout, PlanOptions};
+use super::ui::Ui;
+use super::workspace::{self, Loaded, Workspace};
+use crate::addr::{InstanceAddr, TargetAddr};
+use crate::config::inputs::VarArg;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::engine::run::Run;
+use crate::plan::planfile;
+use crate::plan::{PlanMeta, PlanMode, PlanSettings, Planned};
+use crate::state::{Backend, State, StateLock};
+use crate::value::Value;
+
+/// Everything ready for planning, with the state locked.
+pub struct Prepared {
+    pub loaded: Loaded,
+    pub variables: BTreeMap<String, Value>,
+    pub warnings: Diagnostics,
+    pub backend: Arc<dyn Backend>,
+    pub lock: Option<StateLock>,
+    /// The stored state; `stored` is false when there was none yet.
+    pub state: State,
+    pub stored: bool,
+}
+
+/// Loads configuration and variables, locks and reads state. Prints diagnostics on failure.
+pub fn prepare(ws: &Workspace, ui: &Ui, opts: &PlanOptions, vars: &[VarArg], operation: &str) -> Option<Prepared> {
+    let (mut loaded, mut diags) = workspace::load(ws, ui)?;
+    let (variables, vdiags) = workspace::variables(ws, &mut loaded, vars);
+    diags.extend(vdiags);
+    if diags.has_errors() {
+        ui.diagnostics(&diags, &loaded.config.sources);
+        return None;
+    }
+    let timeout = match parse_timeout(&opts.lock_timeout) {
+        Ok(t) => t,
+        Err(msg) => {
+            ui.error(Diagnostic::error("Invalid --lock-timeout").detail(msg));
+            return None;
+        }
+    };
+    let backend = workspace::backend(ws, Some(&loaded.config));
+    let lock = match backend.lock(operation, timeout) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            ui.diagnostics(&diags, &loaded.config.sources);
+            ui.error(Diagnostic::error("Error acquiring the state lock").detail(e.to_string()));
+            return None;
+        }
+    };
+    let (state, stored) = match backend.read() {
+        Ok(Some(s)) => (s, true),
+        Ok(None) => (State::new(), false),
+        Err(e) => {
+            ui.error(Diagnostic::error("Cannot read the state").detail(e.to_string()).hint("the state file was left as it is; fix it or restore terraform.tfstate.backup"));
+            return None;
+        }
+    };
+    Some(Prepared { loaded, variables, warnings: diags, backend, lock, state, stored })
+}
+
+/// Parses `--target` and `--replace` addresses.
+pub fn settings(opts: &PlanOptions, mode: PlanMode) -> Result<PlanSettings, Diagnostic> {
+    let targets = opts
+        .target
+        .iter()
+        .map(|t| TargetAddr::from_str(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Diagnostic::error("Invalid --target address").detail(e.to_string()))?;
+    let mut replace: Vec<InstanceAddr> = Vec::new();
+    for r in &opts.replace {
+        match TargetAddr::from_str(r).map_err(|e| Diagnostic::error("Invalid --replace address").detail(e.to_string()))? {
+            TargetAddr::Instance(i) => replace.push(i),
+            TargetAddr::Resource(res) => replace.push(res.instance(crate::addr::InstanceKey::None)),
+            TargetAddr::Module(_) => return Err(Diagnostic::error("Invalid --replace address").detail("--replace takes a resource instance address, not a module.")),
+        }
+    }
+    let mode = if opts.refresh_only { PlanMode::RefreshOnly } else { mode };
+    Ok(PlanSettings { mode, targets, replace, refresh: opts.refresh, parallelism: opts.parallelism.max(1) })
+}
+
+/// Plans; prints diagnostics. `None` when planning failed.
+pub async fn make_plan(ws: &Workspace, ui: &Ui, p: &Prepared, settings: PlanSettings, stop: CancellationToken) -> Option<Planned> {
+    let run = Run::new(p.loaded.config.clone(), p.loaded.graph.clone(), p.loaded.registry.clone(), p.state.clone(), p.variables.clone());
+    run.extend(p.warnings.clone());
+    let meta = PlanMeta {
+        working_dir: ws.relative(&ws.dir).trim().to_string(),
+        state_lineage: p.stored.then(|| p.state.lineage.clone()),
+        state_serial: p.stored.then_some(p.state.serial),
+        variables: planfile::record_variables(&p.variables),
+    };
+    let planned = crate::plan::plan(run, settings, meta, stop).await;
+    let diags = crate::engine::run::lock(&planned.run.diags).clone();
+    ui.diagnostics(&diags, &p.loaded.config.sources);
+    if diags.has_errors() {
+        ui.err("\nPlanning failed: nothing was changed.\n");
+        return None;
+    }
+    Some(planned)
+}
+
+/// Ctrl-C once: start nothing new, let running operations finish, save state.
+/// Twice: exit at once, with state as last saved.
+pub fn interrupts(ui: &Ui) -> CancellationToken {
+    let stop = CancellationToken::new();
+    let s = stop.clone();
+    let ui = ui.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        ui.err("\nInterrupt received. Operations already running will finish and the state will be saved.\nPress Ctrl-C again to exit at once.\n");
+        s.cancel();
+        if tokio::signal::ctrl_c().await.is_ok() {
+            ui.err("\nTwo interrupts received: exiting now. The state holds every operation that completed.\n");
+            std::process::exit(1);
+        }
+    });
+    stop
+}

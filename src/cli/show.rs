@@ -1,0 +1,95 @@
+//! `clusterform show [PLANFILE] [--json]`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::ui::Ui;
+use super::workspace::{self, Workspace};
+use super::Exit;
+use crate::diag::Diagnostic;
+use crate::render::values::{whole, Mark, Out};
+use crate::state::State;
+use crate::value::Value;
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  clusterform show                 # the state\n  clusterform show tfplan          # a saved plan\n  clusterform show --json tfplan   # Terraform's JSON plan format")]
+pub struct ShowArgs {
+    /// A plan saved with `plan --out`; without it, the state is shown.
+    pub plan_file: Option<PathBuf>,
+    /// Print Terraform's JSON plan or state representation.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ws: &Workspace, ui: &Ui, args: ShowArgs) -> Exit {
+    let registry = workspace::registry();
+    let config = crate::config::load(&ws.dir, &ws.display_base).0;
+    let backend = workspace::backend(ws, config.as_ref());
+    let state = match backend.read() {
+        Ok(s) => s,
+        Err(e) => {
+            ui.error(Diagnostic::error("Cannot read the state").detail(e.to_string()));
+            return Exit::Error;
+        }
+    };
+    if let Some(file) = &args.plan_file {
+        let plan = match crate::plan::planfile::read(&ws.dir.join(file)) {
+            Ok(p) => p,
+            Err(e) => {
+                ui.error(Diagnostic::error("Cannot read the saved plan").detail(e.to_string()));
+                return Exit::Error;
+            }
+        };
+        if args.json {
+            let json = crate::render::json::plan_json(&plan, state.as_ref(), config.as_ref(), &registry);
+            ui.out(&format!("{}\n", serde_json::to_string(&json).unwrap_or_default()));
+        } else {
+            ui.out(&crate::render::human::legend(&plan, ui.color_out));
+            ui.out(&crate::render::human::render_plan(&plan, &registry, ui.color_out));
+        }
+        return Exit::Ok;
+    }
+    let state = state.unwrap_or_else(State::new);
+    if args.json {
+        let json = crate::render::json::state_json(&state, &registry);
+        ui.out(&format!("{}\n", serde_json::to_string(&json).unwrap_or_default()));
+        return Exit::Ok;
+    }
+    if state.is_empty() {
+        ui.out("The state is empty: nothing has been applied yet.\n");
+        return Exit::Ok;
+    }
+    ui.out(&render_state(&state));
+    Exit::Ok
+}
+
+/// Every instance in the state, as resource blocks with sensitive values hidden.
+pub fn render_state(state: &State) -> String {
+    let mut buf = String::new();
+    for (addr, _, inst) in state.instances() {
+        buf.push_str(&render_instance(&addr.to_string(), &addr.resource, inst));
+    }
+    buf.push_str(&super::output::render_outputs(state));
+    buf
+}
+
+pub fn render_instance(label: &str, r: &crate::addr::ResourceAddr, inst: &crate::state::InstanceState) -> String {
+    let v = crate::value::paths::mark_sensitive_paths(Value::from_json(&inst.attributes), &inst.sensitive_attributes);
+    let kind = if r.mode == crate::addr::Mode::Data { "data" } else { "resource" };
+    let mut out = Out::new();
+    if let Some(map) = v.as_object() {
+        let width = map.keys().map(|k| crate::value::object_key(k).len()).max().unwrap_or(0);
+        for (k, item) in map {
+            if !item.is_null() {
+                whole(&mut out, 0, Mark::Same, &format!("{:width$}", crate::value::object_key(k)), item, false);
+            }
+        }
+    }
+    let mut buf = format!("# {label}:\n{kind} \"{}\" \"{}\" {{\n", r.type_name, r.name);
+    for l in out.lines {
+        buf.push_str(&format!("{}  {}\n", " ".repeat(l.indent), l.text).replace("   \n", "\n"));
+    }
+    buf.push_str("}\n\n");
+    buf
+}

@@ -1,0 +1,597 @@
+//! The plan walk: refresh, evaluate every object in dependency order, and ask each provider
+//! what would change. No object is changed here.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use tokio_util::sync::CancellationToken;
+
+use super::model::{Action, ActionReason, OutputChange, Plan, PlanMessage, PlanMode, PlanVariable, ResourceChange};
+use super::refresh::Refresher;
+use crate::addr::{InstanceAddr, InstanceKey, Mode, ResourceAddr, TargetAddr};
+use crate::config::model::{IgnoreChanges, Resource};
+use crate::diag::{Diagnostic, Diagnostics, Severity, SourceMap};
+use crate::engine::expand::{expand, Expansion};
+use crate::engine::resource_config::{check_body, eval_body};
+use crate::engine::run::{lock, ProviderKey, Run};
+use crate::engine::visit;
+use crate::graph::walk::walk;
+use crate::graph::Node;
+use crate::providers::{ConfigSpans, PlanRequest, PlannedInstance, ValidateRequest};
+use crate::value::{paths, Value};
+
+/// What the user asked for.
+#[derive(Clone, Debug)]
+pub struct PlanSettings {
+    pub mode: PlanMode,
+    pub targets: Vec<TargetAddr>,
+    pub replace: Vec<InstanceAddr>,
+    pub refresh: bool,
+    pub parallelism: usize,
+}
+
+impl Default for PlanSettings {
+    fn default() -> Self {
+        PlanSettings { mode: PlanMode::Normal, targets: Vec::new(), replace: Vec::new(), refresh: true, parallelism: 10 }
+    }
+}
+
+/// Facts about the run recorded in the plan.
+#[derive(Clone, Debug)]
+pub struct PlanMeta {
+    pub working_dir: String,
+    pub state_lineage: Option<String>,
+    pub state_serial: Option<u64>,
+    pub variables: BTreeMap<String, PlanVariable>,
+}
+
+/// One instance as planned, with what apply needs beyond the plan file.
+#[derive(Clone, Debug)]
+pub struct InstancePlan {
+    pub type_name: String,
+    pub provider: ProviderKey,
+    pub prior: Option<Value>,
+    pub planned: Value,
+    pub action: Action,
+    pub spans: ConfigSpans,
+}
+
+/// The outcome of planning: the plan and the run that made it (providers stay configured
+/// and values known, so apply can follow without doing it all again).
+pub struct Planned {
+    pub run: Run,
+    pub plan: Plan,
+    pub instances: BTreeMap<InstanceAddr, InstancePlan>,
+    /// Data sources read while planning, to be written to state on apply.
+    pub data: BTreeMap<InstanceAddr, (Value, String)>,
+}
+
+#[derive(Default)]
+struct Collected {
+    changes: Vec<ResourceChange>,
+    instances: BTreeMap<InstanceAddr, InstancePlan>,
+    data: BTreeMap<InstanceAddr, (Value, String)>,
+    claimed: BTreeSet<InstanceAddr>,
+    root_outputs: BTreeMap<String, Value>,
+}
+
+/// Checks every resource and provider body against its schema, without evaluating anything.
+pub fn validate_static(run: &Run) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for module in run.config.modules() {
+        for r in &module.resources {
+            let ptype = crate::config::model::provider_for_type(&r.type_name);
+            let pname = r.provider.as_ref().map(|(p, _)| p.split('.').next().unwrap_or(p).to_string()).unwrap_or_else(|| ptype.to_string());
+            let Some(schemas) = run.registry.schema(&pname) else {
+                let known: Vec<&str> = run.registry.names().collect();
+                diags.push(
+                    Diagnostic::error("Unknown resource type")
+                        .at(r.type_span)
+                        .detail(format!("The resource type \"{}\" belongs to a provider named \"{pname}\", which clusterform does not have. Built-in providers: {}.", r.type_name, known.join(", ")))
+                        .hint("check the spelling of the type; providers are compiled into clusterform"),
+                );
+                continue;
+            };
+            let (kind, table) = match r.mode {
+                Mode::Managed => ("resource type", &schemas.resources),
+                Mode::Data => ("data source", &schemas.data_sources),
+            };
+            let Some(schema) = table.get(&r.type_name) else {
+                let mut d = Diagnostic::error(format!("Unknown {kind}"))
+                    .at(r.type_span)
+                    .detail(format!("The provider \"{pname}\" has no {kind} named \"{}\".", r.type_name));
+                if let Some(s) = crate::suggest::closest(&r.type_name, table.keys().map(String::as_str)) {
+                    d = d.hint(format!("did you mean \"{s}\"?"));
+                }
+                diags.push(d);
+                continue;
+            };
+            let what = format!("a {kind} \"{}\" block", r.type_name);
+            check_body(&r.body, schema, &what, &[], &mut diags, r.span);
+        }
+    }
+    diags
+}
+
+pub async fn plan(run: Run, settings: PlanSettings, meta: PlanMeta, stop: CancellationToken) -> Planned {
+    let refresher = Arc::new(Refresher::new(&run, settings.refresh || settings.mode == PlanMode::RefreshOnly));
+    let collected = Arc::new(Mutex::new(Collected::default()));
+    let settings = Arc::new(settings);
+
+    if !run.has_errors() {
+        let graph = run.graph.clone();
+        walk(
+            &graph,
+            settings.parallelism,
+            stop,
+            |node| {
+                let run = run.clone();
+                let refresher = refresher.clone();
+                let collected = collected.clone();
+                let settings = settings.clone();
+                async move { visit_node(&run, &refresher, &collected, &settings, node).await }
+            },
+            |_| {},
+        )
+        .await;
+    }
+
+    // Objects whose provider has no configuration left still need reading (and deleting).
+    for key in refresher.provider_keys() {
+        if run.provider(&key).is_none() && visit::visit_provider(&run, &key).await {
+            refresher.start(&run, &key);
+        }
+    }
+    for key in lock(&run.providers).keys().cloned().collect::<Vec<_>>() {
+        refresher.wait(&key).await;
+    }
+
+    let mut c = std::mem::take(&mut *lock(&collected));
+    let drift = drift(&run);
+    plan_deletes(&run, &settings, &mut c);
+    check_across(&run, &c).await;
+    let outputs = output_changes(&run, &settings, &c);
+    let mut changes = c.changes;
+    if !settings.targets.is_empty() {
+        changes = apply_targets(&run, &settings.targets, changes);
+        run.push(
+            Diagnostic::warning("Resource targeting is in effect")
+                .detail("The plan may be incomplete: only the targeted resources and what they depend on were planned.")
+                .hint("use --target only to recover from mistakes, then run a full plan"),
+        );
+    }
+    changes.sort_by(|a, b| a.addr.cmp(&b.addr));
+    let kept: BTreeSet<&InstanceAddr> = changes.iter().map(|c| &c.addr).collect();
+    let instances = c.instances.into_iter().filter(|(a, _)| kept.contains(a)).collect();
+    let messages = messages_of(&lock(&run.diags), &run.config.sources);
+    let plan = Plan {
+        format_version: Plan::FORMAT_VERSION.to_string(),
+        clusterform_version: env!("CARGO_PKG_VERSION").to_string(),
+        mode: settings.mode,
+        working_dir: meta.working_dir,
+        config_digest: run.config.digest(),
+        state_lineage: meta.state_lineage,
+        state_serial: meta.state_serial,
+        variables: meta.variables,
+        targets: settings.targets.iter().map(|t| t.to_string()).collect(),
+        replace: settings.replace.iter().map(|t| t.to_string()).collect(),
+        changes,
+        drift,
+        outputs,
+        messages,
+    };
+    Planned { run, plan, instances, data: c.data }
+}
+
+/// Warnings rendered into the plan, so `show` can repeat them.
+fn messages_of(diags: &Diagnostics, sources: &SourceMap) -> Vec<PlanMessage> {
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| PlanMessage {
+            severity: "warning".into(),
+            summary: d.summary.clone(),
+            detail: d.detail.clone(),
+            location: d.span.map(|s| sources.location(s)),
+            hint: d.hint.clone(),
+        })
+        .collect()
+}
+
+async fn visit_node(run: &Run, refresher: &Refresher, collected: &Mutex<Collected>, settings: &PlanSettings, node: Node) -> bool {
+    match node {
+        Node::Variable(m, n) => visit::visit_variable(run, &m, &n),
+        Node::Local(m, n) => visit::visit_local(run, &m, &n),
+        Node::Output(m, n) => match visit::visit_output(run, &m, &n) {
+            Some(v) => {
+                if m.is_root() {
+                    lock(collected).root_outputs.insert(n, v);
+                }
+                true
+            }
+            None => false,
+        },
+        Node::Provider(m, n) => {
+            let key = (m, n);
+            let ok = visit::visit_provider(run, &key).await;
+            if ok {
+                refresher.start(run, &key);
+            }
+            ok
+        }
+        Node::Resource(addr) => {
+            let key = run.graph.providers.get(&addr).cloned();
+            if let Some(key) = &key {
+                refresher.wait(key).await;
+            }
+            match key {
+                Some(key) => plan_resource(run, collected, settings, &addr, key).await,
+                None => false,
+            }
+        }
+    }
+}
+
+fn schema_for<'r>(run: &'r Run, key: &ProviderKey, addr: &ResourceAddr) -> Option<&'r crate::providers::Schema> {
+    let schemas = run.registry.schema(Run::provider_type(key))?;
+    match addr.mode {
+        Mode::Managed => schemas.resources.get(&addr.type_name),
+        Mode::Data => schemas.data_sources.get(&addr.type_name),
+    }
+}
+
+async fn plan_resource(run: &Run, collected: &Mutex<Collected>, settings: &PlanSettings, addr: &ResourceAddr, key: ProviderKey) -> bool {
+    let Some(rc) = run.resource_config(addr).cloned() else { return false };
+    let Some(schema) = schema_for(run, &key, addr).cloned() else { return false };
+    let Some(provider) = run.provider(&key) else { return false };
+    let expansion = match run.with_scope(&addr.module, |s| expand(&rc, s)) {
+        Ok(e) => e,
+        Err(d) => {
+            run.push(d);
+            return false;
+        }
+    };
+    let spans = ConfigSpans::from_body(&rc.body, rc.span);
+    let dependencies: Vec<String> = {
+        let mut deps: BTreeSet<String> = run.graph.resource_dependencies(&Node::Resource(addr.clone())).iter().map(|r| r.to_string()).collect();
+        deps.remove(&addr.to_string());
+        deps.into_iter().collect()
+    };
+    let state_provider = run.provider_state_address(&key);
+    let mut values = Vec::new();
+    let mut ok = true;
+    for (ikey, rep) in expansion.instances() {
+        let inst = addr.instance(ikey);
+        lock(collected).claimed.insert(inst.clone());
+        let mut diags = Diagnostics::new();
+        let config = run.with_scope(&addr.module, |s| {
+            s.repetition = rep;
+            eval_body(&rc.body, &schema, s, &mut diags)
+        });
+        diags.extend(provider.validate(&ValidateRequest { type_name: &addr.type_name, config: &config, spans: &spans }));
+        let failed = diags.has_errors();
+        run.extend(diags);
+        if failed {
+            ok = false;
+            continue;
+        }
+        let prior = lock(&run.refreshed).get(&inst).cloned().flatten();
+        let value = if addr.mode == Mode::Data {
+            plan_data(run, collected, &provider, &inst, &config, &schema, &state_provider).await
+        } else if settings.mode != PlanMode::Normal {
+            // Destroy and refresh-only plans change nothing here; deletes are planned later.
+            prior.clone().unwrap_or(Value::Null)
+        } else {
+            match plan_instance(run, collected, settings, &rc, &inst, prior, config, &spans, &key, &state_provider, &dependencies) {
+                Some(v) => v,
+                None => {
+                    ok = false;
+                    continue;
+                }
+            }
+        };
+        values.push(value);
+    }
+    if ok {
+        lock(&run.values).set_resource(addr, expansion.collect(values));
+    }
+    ok
+}
+
+async fn plan_data(
+    run: &Run,
+    collected: &Mutex<Collected>,
+    provider: &Arc<dyn crate::providers::Provider>,
+    inst: &InstanceAddr,
+    config: &Value,
+    schema: &crate::providers::Schema,
+    state_provider: &str,
+) -> Value {
+    if config.contains_unknown() {
+        let planned = crate::providers::default_plan::plan_object(schema, None, config);
+        lock(collected).changes.push(ResourceChange {
+            addr: inst.clone(),
+            provider: state_provider.to_string(),
+            action: Action::Read,
+            reason: Some(ActionReason::ReadBecauseConfigUnknown),
+            before: None,
+            after: Some(planned.clone()),
+            replace_paths: Vec::new(),
+            notes: Vec::new(),
+            dependencies: Vec::new(),
+        });
+        return planned;
+    }
+    match provider.read_data(&inst.resource.type_name, config).await {
+        Ok(v) => {
+            let v = schema.mark_sensitive(v);
+            lock(collected).data.insert(inst.clone(), (v.clone(), state_provider.to_string()));
+            v
+        }
+        Err(d) => {
+            run.extend(d);
+            Value::Unknown
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_instance(
+    run: &Run,
+    collected: &Mutex<Collected>,
+    settings: &PlanSettings,
+    rc: &Resource,
+    inst: &InstanceAddr,
+    prior: Option<Value>,
+    config: Value,
+    spans: &ConfigSpans,
+    key: &ProviderKey,
+    state_provider: &str,
+    dependencies: &[String],
+) -> Option<Value> {
+    let provider = run.provider(key)?;
+    let req = PlanRequest { addr: inst, type_name: &inst.resource.type_name, prior: prior.as_ref(), config: &config, spans };
+    let mut resp = provider.plan(&req);
+    if let (Some(p), IgnoreChanges::Paths(ps)) = (&prior, &rc.lifecycle.ignore_changes) {
+        for path in ps {
+            if let Some(old) = paths::get(p, path) {
+                paths::set(&mut resp.planned, path, old.clone());
+            }
+        }
+        resp.requires_replace.retain(|r| !ps.iter().any(|i| r.starts_with(i)));
+    }
+    if let (Some(p), IgnoreChanges::All) = (&prior, &rc.lifecycle.ignore_changes) {
+        resp.planned = p.clone();
+        resp.requires_replace.clear();
+    }
+    let failed = resp.diagnostics.has_errors();
+    run.extend(std::mem::take(&mut resp.diagnostics));
+    if failed {
+        return None;
+    }
+    let mut reason = None;
+    let action = match &prior {
+        None => Action::Create,
+        Some(p) => {
+            let by_request = settings.replace.contains(inst);
+            let by_trigger = triggered(run, collected, rc);
+            if by_request {
+                reason = Some(ActionReason::ReplaceByRequest);
+            } else if by_trigger {
+                reason = Some(ActionReason::ReplaceByTriggers);
+            } else if !resp.requires_replace.is_empty() {
+                reason = Some(ActionReason::ReplaceBecauseCannotUpdate);
+            }
+            if reason.is_some() {
+                if rc.lifecycle.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate }
+            } else if resp.planned.same_as(p) && !resp.planned.contains_unknown() {
+                Action::NoOp
+            } else {
+                Action::Update
+            }
+        }
+    };
+    if action.is_replace() {
+        // A new object: computed attributes are unknown again.
+        let fresh = provider.plan(&PlanRequest { prior: None, ..req });
+        resp.planned = fresh.planned;
+        for n in fresh.notes {
+            if !resp.notes.contains(&n) {
+                resp.notes.push(n);
+            }
+        }
+    }
+    if action.destroys() && rc.lifecycle.prevent_destroy {
+        run.push(prevent_destroy_error(inst, rc));
+        return None;
+    }
+    let after = if action == Action::NoOp { prior.clone().unwrap_or(Value::Null) } else { resp.planned.clone() };
+    let mut c = lock(collected);
+    c.instances.insert(
+        inst.clone(),
+        InstancePlan { type_name: inst.resource.type_name.clone(), provider: key.clone(), prior: prior.clone(), planned: after.clone(), action, spans: spans.clone() },
+    );
+    c.changes.push(ResourceChange {
+        addr: inst.clone(),
+        provider: state_provider.to_string(),
+        action,
+        reason,
+        before: prior,
+        after: Some(after.clone()),
+        replace_paths: if action.is_replace() { resp.requires_replace } else { Vec::new() },
+        notes: if action == Action::NoOp { Vec::new() } else { resp.notes },
+        dependencies: dependencies.to_vec(),
+    });
+    Some(after)
+}
+
+fn prevent_destroy_error(inst: &InstanceAddr, rc: &Resource) -> Diagnostic {
+    Diagnostic::error("Instance cannot be destroyed")
+        .at(rc.span)
+        .detail(format!("{inst} has lifecycle.prevent_destroy set, but the plan calls for it to be destroyed."))
+        .hint("if destroying it is really intended, set prevent_destroy = false first; otherwise change the configuration so it is not replaced")
+}
+
+/// True when a resource named in `replace_triggered_by` is changing.
+fn triggered(run: &Run, collected: &Mutex<Collected>, rc: &Resource) -> bool {
+    let c = lock(collected);
+    rc.lifecycle.replace_triggered_by.iter().any(|e| {
+        let mut hit = false;
+        crate::config::refs::walk_references(e, &mut |parts, _| {
+            if parts.len() >= 2 && !["var", "local", "module", "data", "count", "each", "path"].contains(&parts[0].as_str()) {
+                hit |= c.changes.iter().any(|ch| {
+                    ch.addr.resource.type_name == parts[0]
+                        && ch.addr.resource.name == parts[1]
+                        && !matches!(ch.action, Action::NoOp | Action::Read)
+                });
+            }
+        });
+        let _ = run;
+        hit
+    })
+}
+
+/// Deletes for objects no longer in the configuration, and everything in destroy mode.
+fn plan_deletes(run: &Run, settings: &PlanSettings, c: &mut Collected) {
+    if settings.mode == PlanMode::RefreshOnly {
+        return;
+    }
+    let refreshed = lock(&run.refreshed).clone();
+    for (addr, rs, inst) in run.prior_state.instances() {
+        if addr.resource.mode != Mode::Managed {
+            continue;
+        }
+        if settings.mode == PlanMode::Normal && c.claimed.contains(&addr) {
+            continue;
+        }
+        let Some(Some(before)) = refreshed.get(&addr).cloned() else { continue };
+        let config = run.resource_config(&addr.resource);
+        if settings.mode == PlanMode::Destroy {
+            if let Some(rc) = config.filter(|rc| rc.lifecycle.prevent_destroy) {
+                run.push(prevent_destroy_error(&addr, rc));
+                continue;
+            }
+        }
+        let reason = match (settings.mode, config, &addr.key) {
+            (PlanMode::Destroy, _, _) => None,
+            (_, None, _) => Some(ActionReason::DeleteBecauseNoResourceConfig),
+            (_, Some(_), InstanceKey::Str(_)) => Some(ActionReason::DeleteBecauseEachKey),
+            (_, Some(_), _) => Some(ActionReason::DeleteBecauseCountIndex),
+        };
+        let key = run.provider_key_for(&addr.resource, Some(&rs.provider));
+        c.instances.insert(
+            addr.clone(),
+            InstancePlan {
+                type_name: addr.resource.type_name.clone(),
+                provider: key,
+                prior: Some(before.clone()),
+                planned: Value::Null,
+                action: Action::Delete,
+                spans: ConfigSpans::none(config.map(|r| r.span).unwrap_or(crate::diag::Span::new(crate::diag::FileId(0), 0..0))),
+            },
+        );
+        c.changes.push(ResourceChange {
+            addr: addr.clone(),
+            provider: rs.provider.clone(),
+            action: Action::Delete,
+            reason,
+            before: Some(before),
+            after: None,
+            replace_paths: Vec::new(),
+            notes: Vec::new(),
+            dependencies: inst.dependencies.clone(),
+        });
+    }
+}
+
+/// Changes made outside clusterform: stored state against what refresh found.
+fn drift(run: &Run) -> Vec<ResourceChange> {
+    let stored = super::refresh::stored_values(run, &run.prior_state);
+    let refreshed = lock(&run.refreshed);
+    let mut out = Vec::new();
+    for (addr, (before, provider)) in stored {
+        if addr.resource.mode != Mode::Managed {
+            continue;
+        }
+        let (action, after) = match refreshed.get(&addr) {
+            Some(None) => (Action::Delete, None),
+            Some(Some(v)) if !v.same_as(&before) => (Action::Update, Some(v.clone())),
+            _ => continue,
+        };
+        out.push(ResourceChange { addr, provider, action, reason: None, before: Some(before), after, replace_paths: Vec::new(), notes: Vec::new(), dependencies: Vec::new() });
+    }
+    out
+}
+
+/// Lets each provider check its planned objects together (EKS endpoint rules, DNS zones…).
+async fn check_across(run: &Run, c: &Collected) {
+    let providers: Vec<(ProviderKey, Arc<dyn crate::providers::Provider>)> = lock(&run.providers).iter().map(|(k, p)| (k.clone(), p.clone())).collect();
+    for (key, provider) in providers {
+        let planned: Vec<PlannedInstance<'_>> = c
+            .instances
+            .iter()
+            .filter(|(_, ip)| ip.provider == key && ip.action != Action::Delete)
+            .map(|(addr, ip)| PlannedInstance { addr, type_name: &ip.type_name, planned: &ip.planned, prior: ip.prior.as_ref(), spans: &ip.spans })
+            .collect();
+        if planned.is_empty() {
+            continue;
+        }
+        let d = provider.check_plan(&planned).await;
+        run.extend(d);
+    }
+}
+
+fn output_changes(run: &Run, settings: &PlanSettings, c: &Collected) -> Vec<OutputChange> {
+    let mut out = Vec::new();
+    let prior = &run.prior_state.outputs;
+    let config = &run.config.root.outputs;
+    for (name, o) in config {
+        let before = prior.get(name).map(|p| Value::from_json(&p.value).mark_if(p.sensitive));
+        let (action, after) = if settings.mode == PlanMode::Destroy {
+            if before.is_none() {
+                continue;
+            }
+            (Action::Delete, None)
+        } else {
+            let Some(after) = c.root_outputs.get(name).cloned() else { continue };
+            let action = match &before {
+                None => Action::Create,
+                Some(b) if b.same_as(&after) && !after.contains_unknown() => Action::NoOp,
+                Some(_) => Action::Update,
+            };
+            (action, Some(after))
+        };
+        out.push(OutputChange { name: name.clone(), action, before, after, sensitive: o.sensitive });
+    }
+    for (name, p) in prior {
+        if !config.contains_key(name) {
+            out.push(OutputChange { name: name.clone(), action: Action::Delete, before: Some(Value::from_json(&p.value).mark_if(p.sensitive)), after: None, sensitive: p.sensitive });
+        }
+    }
+    out
+}
+
+/// Keeps only changes to targeted resources and what they depend on.
+fn apply_targets(run: &Run, targets: &[TargetAddr], changes: Vec<ResourceChange>) -> Vec<ResourceChange> {
+    let mut keep_resources: BTreeSet<ResourceAddr> = BTreeSet::new();
+    for node in run.graph.graph.node_weights() {
+        if let Node::Resource(r) = node {
+            if targets.iter().any(|t| t.contains_resource(r)) {
+                keep_resources.insert(r.clone());
+                keep_resources.extend(run.graph.resource_dependencies(node));
+            }
+        }
+    }
+    changes
+        .into_iter()
+        .filter(|c| {
+            targets.iter().any(|t| t.contains(&c.addr))
+                || (keep_resources.contains(&c.addr.resource) && !matches!(targets.iter().find(|t| matches!(t, TargetAddr::Instance(i) if i.resource == c.addr.resource)), Some(_)))
+        })
+        .collect()
+}
+
+/// Used by expansion-aware callers that need the instance list of a resource.
+pub fn instances_of(expansion: &Expansion, addr: &ResourceAddr) -> Vec<InstanceAddr> {
+    expansion.instances().into_iter().map(|(k, _)| addr.instance(k)).collect()
+}

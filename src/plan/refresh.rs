@@ -1,0 +1,109 @@
+//! Refresh: reads every object in state through its provider, batched per resource type and
+//! run in parallel, starting as soon as the provider is configured.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use tokio::task::JoinHandle;
+
+use crate::addr::{InstanceAddr, Mode};
+use crate::engine::run::{lock, ProviderKey, Run};
+use crate::providers::ReadRequest;
+use crate::state::State;
+use crate::value::Value;
+
+/// State objects grouped by provider configuration and type, waiting to be read.
+#[derive(Default)]
+pub struct Refresher {
+    batches: Mutex<HashMap<ProviderKey, BTreeMap<String, Vec<(InstanceAddr, Value)>>>>,
+    pending: Mutex<HashMap<ProviderKey, Arc<tokio::sync::Mutex<Vec<JoinHandle<()>>>>>>,
+    enabled: bool,
+}
+
+/// The stored attributes of every managed instance, decoded with their sensitive marks.
+pub fn stored_values(run: &Run, state: &State) -> BTreeMap<InstanceAddr, (Value, String)> {
+    let mut out = BTreeMap::new();
+    for (addr, rs, inst) in state.instances() {
+        let mut v = Value::from_json(&inst.attributes);
+        let ptype = crate::config::model::provider_for_type(&addr.resource.type_name);
+        let schemas = run.registry.schema(ptype);
+        let schema = match addr.resource.mode {
+            Mode::Managed => schemas.and_then(|s| s.resources.get(&addr.resource.type_name)),
+            Mode::Data => schemas.and_then(|s| s.data_sources.get(&addr.resource.type_name)),
+        };
+        if let Some(schema) = schema {
+            v = schema.mark_sensitive(v);
+        }
+        v = crate::value::paths::mark_sensitive_paths(v, &inst.sensitive_attributes);
+        out.insert(addr, (v, rs.provider.clone()));
+    }
+    out
+}
+
+impl Refresher {
+    pub fn new(run: &Run, enabled: bool) -> Refresher {
+        let r = Refresher { enabled, ..Refresher::default() };
+        let stored = stored_values(run, &run.prior_state);
+        let mut refreshed = lock(&run.refreshed);
+        for (addr, (value, provider)) in stored {
+            if addr.resource.mode != Mode::Managed {
+                continue;
+            }
+            refreshed.insert(addr.clone(), Some(value.clone()));
+            if enabled {
+                let key = run.provider_key_for(&addr.resource, Some(&provider));
+                lock(&r.batches)
+                    .entry(key)
+                    .or_default()
+                    .entry(addr.resource.type_name.clone())
+                    .or_default()
+                    .push((addr, value));
+            }
+        }
+        r
+    }
+
+    /// Provider configurations that have objects to refresh.
+    pub fn provider_keys(&self) -> Vec<ProviderKey> {
+        lock(&self.batches).keys().cloned().collect()
+    }
+
+    /// Starts reading everything of one provider; call once it is configured.
+    pub fn start(&self, run: &Run, key: &ProviderKey) {
+        if !self.enabled {
+            return;
+        }
+        let Some(batches) = lock(&self.batches).remove(key) else { return };
+        let Some(provider) = run.provider(key) else { return };
+        let mut handles = Vec::new();
+        for (type_name, instances) in batches {
+            let provider = provider.clone();
+            let run = run.clone();
+            handles.push(tokio::spawn(async move {
+                let addrs: Vec<InstanceAddr> = instances.iter().map(|(a, _)| a.clone()).collect();
+                let resp = provider.read(ReadRequest { type_name, instances }).await;
+                let failed = resp.diagnostics.has_errors();
+                run.extend(resp.diagnostics);
+                if failed {
+                    return;
+                }
+                let mut refreshed = lock(&run.refreshed);
+                for (addr, state) in addrs.into_iter().zip(resp.states) {
+                    refreshed.insert(addr, state);
+                }
+            }));
+        }
+        lock(&self.pending).insert(key.clone(), Arc::new(tokio::sync::Mutex::new(handles)));
+    }
+
+    /// Waits until everything of one provider has been read.
+    pub async fn wait(&self, key: &ProviderKey) {
+        let pending = lock(&self.pending).get(key).cloned();
+        if let Some(p) = pending {
+            let mut handles = p.lock().await;
+            for h in handles.drain(..) {
+                let _ = h.await;
+            }
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! The plan as people read it in a terminal, in Terraform's familiar shape.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use super::values::{change, inline, object_fields, whole, Line, Mark, Out};
+use crate::addr::Mode;
+use crate::plan::model::{Action, ActionReason, OutputChange, Plan, PlanMode, ResourceChange};
+use crate::providers::schema::Schema;
+use crate::providers::Registry;
+use crate::value::{object_key, Value};
+
+/// Finds a resource type's schema, for telling blocks from attributes.
+pub struct Schemas<'r>(pub &'r Registry);
+
+impl Schemas<'_> {
+    fn get(&self, mode: Mode, type_name: &str) -> Option<&Schema> {
+        let p = self.0.schema(crate::config::model::provider_for_type(type_name))?;
+        match mode {
+            Mode::Managed => p.resources.get(type_name),
+            Mode::Data => p.data_sources.get(type_name),
+        }
+    }
+}
+
+fn paint(text: &str, style: Style, color: bool) -> String {
+    if color && !text.is_empty() {
+        format!("{}{text}{}", style.render(), style.render_reset())
+    } else {
+        text.to_string()
+    }
+}
+
+fn mark_style(m: Mark) -> Style {
+    match m {
+        Mark::Add => AnsiColor::Green.on_default(),
+        Mark::Remove => AnsiColor::Red.on_default(),
+        Mark::Change => AnsiColor::Yellow.on_default(),
+        Mark::Same | Mark::Note => Style::new().dimmed(),
+    }
+}
+
+fn write_lines(buf: &mut String, lines: &[Line], color: bool) {
+    for l in lines {
+        let marker = match l.mark {
+            Mark::Add => "+",
+            Mark::Remove => "-",
+            Mark::Change => "~",
+            Mark::Same | Mark::Note => " ",
+        };
+        let text = if l.mark == Mark::Note { paint(&l.text, Style::new().dimmed(), color) } else { l.text.clone() };
+        let line = format!("{}{} {text}", " ".repeat(l.indent), paint(marker, mark_style(l.mark), color));
+        let _ = writeln!(buf, "{}", line.trim_end());
+    }
+}
+
+fn header(c: &ResourceChange, drift: bool) -> String {
+    let a = &c.addr;
+    if drift {
+        return match c.action {
+            Action::Delete => format!("# {a} has been deleted"),
+            _ => format!("# {a} has changed"),
+        };
+    }
+    let why = match c.reason {
+        Some(ActionReason::ReplaceByRequest) => " (replace requested)".to_string(),
+        Some(ActionReason::ReplaceByTriggers) => " (replace triggered by a change to a referenced resource)".to_string(),
+        _ => String::new(),
+    };
+    match c.action {
+        Action::Create => format!("# {a} will be created"),
+        Action::Update => format!("# {a} will be updated in-place"),
+        Action::DeleteThenCreate | Action::CreateThenDelete => format!("# {a} must be replaced{why}"),
+        Action::Delete => match c.reason {
+            Some(ActionReason::DeleteBecauseNoResourceConfig) => format!("# {a} will be destroyed\n  # (because {} is not in configuration)", a.resource),
+            Some(ActionReason::DeleteBecauseCountIndex) => format!("# {a} will be destroyed\n  # (because index {} is out of range for count)", a.key),
+            Some(ActionReason::DeleteBecauseEachKey) => format!("# {a} will be destroyed\n  # (because key {} is not in for_each map)", a.key),
+            _ => format!("# {a} will be destroyed"),
+        },
+        Action::Read => format!("# {a} will be read during apply\n  # (config refers to values not yet known)"),
+        Action::NoOp => format!("# {a} is unchanged"),
+    }
+}
+
+fn action_marker(a: Action, color: bool) -> String {
+    let (text, style) = match a {
+        Action::Create => ("  +", AnsiColor::Green.on_default()),
+        Action::Update => ("  ~", AnsiColor::Yellow.on_default()),
+        Action::Delete => ("  -", AnsiColor::Red.on_default()),
+        Action::DeleteThenCreate => ("-/+", AnsiColor::Red.on_default()),
+        Action::CreateThenDelete => ("+/-", AnsiColor::Green.on_default()),
+        Action::Read => (" <=", AnsiColor::Cyan.on_default()),
+        Action::NoOp => ("   ", Style::new()),
+    };
+    paint(text, style, color)
+}
+
+/// Attributes shown even when unchanged, so people can tell which object this is.
+const IDENTIFYING: &[&str] = &["id", "name"];
+
+/// One resource change, as a block of lines.
+pub fn resource_change(c: &ResourceChange, schemas: &Schemas<'_>, color: bool, drift: bool) -> String {
+    let schema = schemas.get(c.addr.resource.mode, &c.addr.resource.type_name);
+    let mut out = Out::new();
+    let empty = Value::Object(BTreeMap::new());
+    let before = c.before.as_ref().unwrap_or(&empty);
+    let after = c.after.as_ref().unwrap_or(&empty);
+    let (b, a) = (before.as_object().cloned().unwrap_or_default(), after.as_object().cloned().unwrap_or_default());
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let is_block = |k: &str| schema.is_some_and(|s| s.blocks.contains_key(k));
+    let (attrs, blocks): (Vec<&String>, Vec<&String>) = keys.into_iter().partition(|k| !is_block(k));
+    let width = attrs.iter().map(|k| object_key(k).len()).max().unwrap_or(0);
+    let forces = |k: &str| c.replace_paths.iter().any(|p| p.first().map(String::as_str) == Some(k));
+    let action = if drift { if c.action == Action::Delete { Action::Delete } else { Action::Update } } else { c.action };
+    let mut hidden = 0;
+    let null = Value::Null;
+    for k in attrs {
+        let key = format!("{:width$}", object_key(k));
+        let bv = b.get(k).unwrap_or(&null);
+        let av = a.get(k).unwrap_or(&null);
+        match action {
+            Action::Create | Action::Read => {
+                if !av.is_null() {
+                    whole(&mut out, 6, Mark::Add, &key, av, false);
+                }
+            }
+            Action::Delete => {
+                if !bv.is_null() {
+                    whole(&mut out, 6, Mark::Remove, &key, bv, false);
+                }
+            }
+            _ => {
+                if bv.same_as(av) && !av.contains_unknown() {
+                    if IDENTIFYING.contains(&k.as_str()) && !av.is_null() {
+                        if let Some(s) = inline(av) {
+                            out.push(6, Mark::Same, format!("{key} = {s}"));
+                            continue;
+                        }
+                    }
+                    hidden += 1;
+                } else if bv.is_null() {
+                    whole(&mut out, 6, Mark::Add, &key, av, false);
+                    if forces(k) {
+                        if let Some(l) = out.lines.last_mut() {
+                            l.text.push_str(" # forces replacement");
+                        }
+                    }
+                } else if av.is_null() && inline(bv).is_some() {
+                    let suffix = if forces(k) { " # forces replacement" } else { "" };
+                    out.push(6, Mark::Remove, format!("{key} = {} -> null{suffix}", inline(bv).unwrap_or_default()));
+                } else {
+                    change(&mut out, 6, &key, bv, av, forces(k));
+                }
+            }
+        }
+    }
+    let mut hidden_blocks = 0;
+    for k in blocks {
+        let bv = b.get(k).unwrap_or(&null);
+        let av = a.get(k).unwrap_or(&null);
+        let items = |v: &Value| -> Vec<Value> {
+            match v.unmarked() {
+                Value::Null => Vec::new(),
+                Value::List(i) | Value::Set(i) => i.clone(),
+                Value::Unknown => vec![Value::Unknown],
+                other => vec![other.clone()],
+            }
+        };
+        let (bi, ai) = (items(bv), items(av));
+        match action {
+            Action::Create | Action::Read => ai.iter().for_each(|v| block(&mut out, Mark::Add, k, None, Some(v), false)),
+            Action::Delete => bi.iter().for_each(|v| block(&mut out, Mark::Remove, k, Some(v), None, false)),
+            _ if bv.same_as(av) && !av.contains_unknown() => hidden_blocks += bi.len(),
+            _ => {
+                let n = bi.len().max(ai.len());
+                for i in 0..n {
+                    match (bi.get(i), ai.get(i)) {
+                        (Some(x), Some(y)) if x.same_as(y) && !y.contains_unknown() => hidden_blocks += 1,
+                        (Some(x), Some(y)) => block(&mut out, Mark::Change, k, Some(x), Some(y), forces(k)),
+                        (None, Some(y)) => block(&mut out, Mark::Add, k, None, Some(y), forces(k)),
+                        (Some(x), None) => block(&mut out, Mark::Remove, k, Some(x), None, forces(k)),
+                        (None, None) => {}
+                    }
+                }
+            }
+        }
+    }
+    if hidden > 0 {
+        out.push(6, Mark::Note, format!("# ({hidden} unchanged attribute{} hidden)", if hidden == 1 { "" } else { "s" }));
+    }
+    if hidden_blocks > 0 {
+        out.push(6, Mark::Note, format!("# ({hidden_blocks} unchanged block{} hidden)", if hidden_blocks == 1 { "" } else { "s" }));
+    }
+    let r = &c.addr.resource;
+    let kind = if r.mode == Mode::Data { "data" } else { "resource" };
+    let mut buf = String::new();
+    let _ = writeln!(buf, "  {}", paint(&header(c, drift), Style::new().bold(), color));
+    let _ = writeln!(buf, "{} {kind} \"{}\" \"{}\" {{", action_marker(action, color), r.type_name, r.name);
+    write_lines(&mut buf, &out.lines, color);
+    let _ = writeln!(buf, "    }}");
+    buf
+}
+
+fn block(out: &mut Out, mark: Mark, name: &str, before: Option<&Value>, after: Option<&Value>, forces: bool) {
+    let suffix = if forces { " # forces replacement" } else { "" };
+    let empty = BTreeMap::new();
+    match (before, after) {
+        (Some(b), Some(a)) => {
+            out.push(6, mark, format!("{name} {{{suffix}"));
+            object_fields(out, 10, b.as_object().unwrap_or(&empty), a.as_object().unwrap_or(&empty), true);
+            out.push(6, Mark::Same, "}");
+        }
+        (None, Some(v)) | (Some(v), None) => {
+            if v.is_unknown() {
+                out.push(6, mark, format!("{name} {{{suffix}"));
+                out.push(10, Mark::Note, "# (known after apply)");
+                out.push(6, Mark::Same, "}");
+                return;
+            }
+            out.push(6, mark, format!("{name} {{{suffix}"));
+            let map = v.as_object().cloned().unwrap_or_default();
+            let width = map.keys().map(|k| object_key(k).len()).max().unwrap_or(0);
+            for (k, item) in &map {
+                if !item.is_null() {
+                    whole(out, 10, mark, &format!("{:width$}", object_key(k)), item, false);
+                }
+            }
+            out.push(6, Mark::Same, "}");
+        }
+        (None, None) => {}
+    }
+}
+
+fn outputs_section(outputs: &[OutputChange], color: bool) -> String {
+    let changed: Vec<&OutputChange> = outputs.iter().filter(|o| o.action != Action::NoOp).collect();
+    if changed.is_empty() {
+        return String::new();
+    }
+    let mut out = Out::new();
+    let width = changed.iter().map(|o| o.name.len()).max().unwrap_or(0);
+    for o in changed {
+        let name = format!("{:width$}", o.name);
+        let hide = |v: &Value| if o.sensitive { Value::Null.sensitive() } else { v.clone() };
+        match (&o.before, &o.after) {
+            (None, Some(a)) => whole(&mut out, 2, Mark::Add, &name, &hide(a), false),
+            (Some(b), None) => whole(&mut out, 2, Mark::Remove, &name, &hide(b), false),
+            (Some(b), Some(a)) => change(&mut out, 2, &name, &hide(b), &hide(a), false),
+            (None, None) => {}
+        }
+    }
+    let mut buf = String::from("\nChanges to Outputs:\n");
+    write_lines(&mut buf, &out.lines, color);
+    buf
+}
+
+/// The whole plan. Warnings are printed separately, as diagnostics.
+pub fn render_plan(plan: &Plan, registry: &Registry, color: bool) -> String {
+    let schemas = Schemas(registry);
+    let mut buf = String::new();
+    if !plan.drift.is_empty() {
+        let _ = writeln!(buf, "\n{}\n", paint("Note: Objects have changed outside of clusterform", Style::new().bold(), color));
+        let _ = writeln!(buf, "clusterform detected the following changes made outside of clusterform since the last \"clusterform apply\":\n");
+        for d in &plan.drift {
+            buf.push_str(&resource_change(d, &schemas, color, true));
+            buf.push('\n');
+        }
+        if plan.mode != PlanMode::RefreshOnly {
+            let _ = writeln!(buf, "Unless you have made equivalent changes to your configuration, clusterform will undo these changes below.\n");
+        }
+    }
+    if plan.mode == PlanMode::RefreshOnly {
+        if plan.drift.is_empty() {
+            let _ = writeln!(buf, "\n{}\n\nclusterform has checked that the real remote objects still match the result of your most recent changes, and found no differences.", paint("No changes.", Style::new().bold(), color));
+        } else {
+            let _ = writeln!(buf, "This is a refresh-only plan, so clusterform will not take any actions to undo these. Applying it will update the state to match.");
+        }
+        return buf;
+    }
+    let changes: Vec<&ResourceChange> = plan.effective_changes().collect();
+    if !plan.has_changes() {
+        let _ = writeln!(
+            buf,
+            "\n{} Your infrastructure matches the configuration.\n\nclusterform has compared your real infrastructure against your configuration and found no differences, so no changes are needed.",
+            paint("No changes.", Style::new().bold(), color)
+        );
+        return buf;
+    }
+    let notes: Vec<(&ResourceChange, &String)> = changes.iter().flat_map(|c| c.notes.iter().map(move |n| (*c, n))).collect();
+    if !notes.is_empty() {
+        let _ = writeln!(buf, "\n{}", paint("Who can reach what, after this plan:", Style::new().bold(), color));
+        for (c, n) in notes {
+            let _ = writeln!(buf, "  {}: {n}", c.addr);
+        }
+    }
+    if !changes.is_empty() {
+        let _ = writeln!(buf, "\nclusterform will perform the following actions:\n");
+        for c in &changes {
+            buf.push_str(&resource_change(c, &schemas, color, false));
+            buf.push('\n');
+        }
+        let (add, change, destroy) = plan.counts();
+        let _ = writeln!(buf, "{} {add} to add, {change} to change, {destroy} to destroy.", paint("Plan:", Style::new().bold(), color));
+    }
+    buf.push_str(&outputs_section(&plan.outputs, color));
+    buf
+}
+
+/// The legend Terraform prints before the actions.
+pub fn legend(plan: &Plan, color: bool) -> String {
+    let mut used: Vec<Action> = plan.effective_changes().map(|c| c.action).collect();
+    used.sort();
+    used.dedup();
+    if used.is_empty() {
+        return String::new();
+    }
+    let mut buf = String::from("\nclusterform used the selected providers to generate the following execution plan.\nResource actions are indicated with the following symbols:\n");
+    for a in used {
+        let text = match a {
+            Action::Create => "create",
+            Action::Update => "update in-place",
+            Action::Delete => "destroy",
+            Action::DeleteThenCreate => "destroy and then create replacement",
+            Action::CreateThenDelete => "create replacement and then destroy",
+            Action::Read => "read (data resources)",
+            Action::NoOp => continue,
+        };
+        let _ = writeln!(buf, "{} {text}", action_marker(a, color));
+    }
+    buf
+}

@@ -1,0 +1,181 @@
+//! The state: what clusterform remembers about every object it manages, the JSON file that
+//! holds it, where that file is stored (backends) and the lock that keeps two runs apart.
+//!
+//! The file format is Terraform's state format version 4, so a state written by either tool
+//! reads in the other. The pieces:
+//!
+//! - [`model`]: the in-memory shape ([`State`], [`ResourceState`], [`InstanceState`]) and the
+//!   operations the engine and the `state` commands need. No I/O.
+//! - [`file`]: parsing and writing the JSON text, with errors that say what is wrong.
+//! - [`moves`]: `state mv` — renaming resources and instances.
+//! - [`local`]: the local backend, a file written atomically with a `.backup` beside it.
+//! - [`lock`]: the local lock file and the [`LockInfo`] every backend reports.
+//!
+//! This module must not know about plans, providers or configuration: it stores what it is
+//! given. Bumping the serial is the caller's job ([`State::bump_serial`]).
+
+pub mod file;
+pub mod local;
+pub mod lock;
+pub mod model;
+pub mod moves;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use local::{LocalBackend, DEFAULT_STATE_PATH};
+pub use lock::{HeldLock, LockInfo, StateLock};
+pub use model::{
+    index_key_json, instance_key, InstanceState, OutputState, ResourceState, State, STATE_VERSION,
+};
+
+/// Where state lives. Implemented by [`LocalBackend`]; remote backends (S3, Azure Blob) will
+/// implement it too, supplying their own [`HeldLock`].
+pub trait Backend: Send + Sync {
+    /// The stored state, or `None` when nothing has been stored yet.
+    fn read(&self) -> Result<Option<State>, StateError>;
+    /// Replaces the stored state. The caller bumps the serial first.
+    fn write(&self, state: &State) -> Result<(), StateError>;
+    /// Takes the lock for `operation` (such as [`lock::OPERATION_APPLY`]), waiting up to
+    /// `timeout` for another holder to let go.
+    fn lock(&self, operation: &str, timeout: Duration) -> Result<StateLock, StateError>;
+    /// Removes a lock left behind by a run that died, if its ID is `id`.
+    fn force_unlock(&self, id: &str) -> Result<(), StateError>;
+    /// Where the state lives, for messages: `local state file terraform.tfstate`.
+    fn describe(&self) -> String;
+}
+
+/// Everything that can go wrong reading, writing or locking state.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// A file operation failed. `error` comes from `fs_err`, so its text names the path.
+    #[error("{error}")]
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+
+    /// The text is not valid JSON, or valid JSON of the wrong shape.
+    #[error(
+        "cannot parse {}: {message} at line {line}, column {column}{}",
+        origin(path.as_deref()),
+        hint_line(hint.as_deref())
+    )]
+    Parse {
+        path: Option<PathBuf>,
+        line: usize,
+        column: usize,
+        message: String,
+        hint: Option<String>,
+    },
+
+    /// A state file in a format version other than 4.
+    #[error("{}", unsupported_version(path.as_deref(), *found))]
+    UnsupportedVersion { path: Option<PathBuf>, found: u64 },
+
+    /// Well-formed JSON whose content makes no sense as state (bad mode, duplicate instance…).
+    #[error("{} is not valid: {message}", origin(path.as_deref()))]
+    Invalid {
+        path: Option<PathBuf>,
+        message: String,
+    },
+
+    /// Someone else holds the lock. `holder_gone` is true when the lock was taken on this
+    /// host by a process that no longer runs.
+    #[error("{}", locked(info, *holder_gone))]
+    Locked {
+        info: Box<LockInfo>,
+        holder_gone: bool,
+    },
+
+    /// A lock file exists but does not hold a readable lock.
+    #[error(
+        "the state is locked, but the lock file {} cannot be read: {message}\n\n\
+         hint: if no clusterform or Terraform run is using this state, delete {}",
+        path.display(),
+        path.display()
+    )]
+    LockUnreadable { path: PathBuf, message: String },
+
+    /// `force-unlock` when there is no lock.
+    #[error("the state is not locked: there is no lock file {}", path.display())]
+    NotLocked { path: PathBuf },
+
+    /// `force-unlock` (or a release) with an ID that is not the one in the lock file.
+    #[error(
+        "the lock in {} has ID {actual}, not {given}; nothing was unlocked\n\n\
+         hint: check that the lock is stale, then run `clusterform force-unlock {actual}`",
+        path.display()
+    )]
+    LockIdMismatch {
+        path: PathBuf,
+        given: String,
+        actual: String,
+    },
+
+    /// `state mv` (or a lookup) named an address the state does not have.
+    #[error("{0} is not in the state")]
+    NotInState(String),
+
+    /// `state mv` to an address that is taken, or between different resource types.
+    #[error("{0}")]
+    AddressConflict(String),
+}
+
+impl StateError {
+    /// Wraps an I/O error (from `fs_err`) about `path`.
+    pub fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StateError + '_ {
+        move |error| StateError::Io {
+            path: path.to_path_buf(),
+            error,
+        }
+    }
+}
+
+fn origin(path: Option<&Path>) -> String {
+    match path {
+        Some(p) => format!("state file {}", p.display()),
+        None => "state".to_string(),
+    }
+}
+
+fn hint_line(hint: Option<&str>) -> String {
+    hint.map(|h| format!("\n\nhint: {h}")).unwrap_or_default()
+}
+
+fn unsupported_version(path: Option<&Path>, found: u64) -> String {
+    let prefix = path
+        .map(|p| format!("{}: ", p.display()))
+        .unwrap_or_default();
+    let advice = if found < u64::from(STATE_VERSION) {
+        "run `terraform apply -refresh-only` once with Terraform 0.12 or later; it rewrites \
+         the file as version 4"
+    } else {
+        "it was written by a newer tool; use that tool, or a clusterform release that reads \
+         this version"
+    };
+    format!(
+        "{prefix}state file version {found} is not supported; clusterform reads version \
+         {STATE_VERSION}\n\nhint: {advice}"
+    )
+}
+
+fn locked(info: &LockInfo, holder_gone: bool) -> String {
+    let mut msg = format!(
+        "the state {} is locked by {} for {} since {} (lock ID {})",
+        info.path, info.who, info.operation, info.created, info.id
+    );
+    if holder_gone {
+        msg += &format!(
+            "\nThe process that took it (pid {}) is no longer running on this host, so the \
+             lock is stale.",
+            info.pid
+        );
+    }
+    msg += &format!(
+        "\n\nhint: if no other clusterform or Terraform run is using this state, clear the lock \
+         with `clusterform force-unlock {}`",
+        info.id
+    );
+    msg
+}
