@@ -38,7 +38,9 @@ impl ModulePath {
                 if parts.len() % 2 != 0 || parts.chunks(2).any(|c| c[0] != "module") {
                     return Err(AddrError(format!("invalid module path \"{s}\"")));
                 }
-                Ok(ModulePath(parts.chunks(2).map(|c| c[1].to_string()).collect()))
+                Ok(ModulePath(
+                    parts.chunks(2).map(|c| c[1].to_string()).collect(),
+                ))
             }
         }
     }
@@ -229,10 +231,11 @@ fn parse_key(raw: &str, whole: &str) -> Result<InstanceKey, AddrError> {
     if let Some(s) = inner.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
         return Ok(InstanceKey::Str(s.replace("\\\"", "\"")));
     }
-    inner
-        .parse::<i64>()
-        .map(InstanceKey::Int)
-        .map_err(|_| AddrError(format!("invalid instance key {raw} in \"{whole}\": use [0] or [\"name\"]")))
+    inner.parse::<i64>().map(InstanceKey::Int).map_err(|_| {
+        AddrError(format!(
+            "invalid instance key {raw} in \"{whole}\": use [0] or [\"name\"]"
+        ))
+    })
 }
 
 /// Splits on dots that are not inside brackets.
@@ -270,7 +273,9 @@ pub fn parse_target(s: &str) -> Result<TargetAddr, AddrError> {
     let mut module = Vec::new();
     while i + 1 < parts.len() && parts[i] == "module" {
         if parts[i + 1].contains('[') {
-            return Err(AddrError(format!("module instance keys are not supported in \"{s}\"")));
+            return Err(AddrError(format!(
+                "module instance keys are not supported in \"{s}\""
+            )));
         }
         module.push(parts[i + 1].clone());
         i += 2;
@@ -289,8 +294,11 @@ pub fn parse_target(s: &str) -> Result<TargetAddr, AddrError> {
     };
     let valid = |p: &str| {
         !p.is_empty()
-            && p.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-            && p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            && p.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && p.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
     };
     if !valid(type_name) || !valid(name) {
         return Err(bad());

@@ -89,7 +89,8 @@ fn realistic() -> State {
         InstanceKey::None,
     );
     let mut inst = InstanceState::new(json!({
-        "id": "prod", "vpc_config": [{"endpoint_public_access": false, "public_access_cidrs": ["0.0.0.0/0"]}],
+        "id": "prod",
+        "vpc_config": [{"endpoint_public_access": false, "public_access_cidrs": ["0.0.0.0/0"]}],
         "certificate_authority": [{"data": "LS0tLS1CRUdJTi..."}]
     }));
     inst.sensitive_attributes = vec![json!([
@@ -427,7 +428,7 @@ fn every_field_written_is_declared_and_every_declared_field_is_written() {
         assert_eq!(
             keys_of(&objects, false),
             schema_names(schema, "properties"),
-            "fields the serializer writes for a {kind} (left) differ from the schema's properties (right)"
+            "fields written for a {kind} (left) differ from the schema's properties (right)"
         );
         assert_eq!(
             schema["additionalProperties"],
@@ -446,7 +447,7 @@ fn required_fields_are_exactly_those_always_written() {
         assert_eq!(
             keys_of(&objects, true),
             schema_names(schema, "required"),
-            "fields written even at their defaults for a {kind} (left) differ from the schema's required (right)"
+            "fields always written for a {kind} (left) differ from the schema's required (right)"
         );
         assert!(schema_names(schema, "required").is_subset(&schema_names(schema, "properties")));
     }

@@ -35,7 +35,11 @@ pub struct ApplySettings {
 
 impl Default for ApplySettings {
     fn default() -> Self {
-        ApplySettings { parallelism: 10, progress_interval: Duration::from_secs(10), poll_interval: Duration::from_secs(5) }
+        ApplySettings {
+            parallelism: 10,
+            progress_interval: Duration::from_secs(10),
+            poll_interval: Duration::from_secs(5),
+        }
     }
 }
 
@@ -64,13 +68,32 @@ struct Exec {
     counts: Mutex<(usize, usize, usize)>,
 }
 
-pub async fn apply(planned: Planned, writer: StateWriter, settings: ApplySettings, progress: Progress, stop: CancellationToken) -> ApplyOutcome {
-    let Planned { run, plan, instances, data } = planned;
+pub async fn apply(
+    planned: Planned,
+    writer: StateWriter,
+    settings: ApplySettings,
+    progress: Progress,
+    stop: CancellationToken,
+) -> ApplyOutcome {
+    let Planned {
+        run,
+        plan,
+        instances,
+        data,
+    } = planned;
     let exec = Arc::new(Exec {
         run: run.clone(),
         mode: plan.mode,
-        dependencies: plan.changes.iter().map(|c| (c.addr.clone(), c.dependencies.clone())).collect(),
-        providers_by_addr: plan.changes.iter().map(|c| (c.addr.clone(), c.provider.clone())).collect(),
+        dependencies: plan
+            .changes
+            .iter()
+            .map(|c| (c.addr.clone(), c.dependencies.clone()))
+            .collect(),
+        providers_by_addr: plan
+            .changes
+            .iter()
+            .map(|c| (c.addr.clone(), c.provider.clone()))
+            .collect(),
         instances,
         data,
         writer,
@@ -82,7 +105,11 @@ pub async fn apply(planned: Planned, writer: StateWriter, settings: ApplySetting
     // Errors from planning were reported already; start counting afresh.
     *lock(&run.diags) = Diagnostics::new();
     // What refresh found is the truth now, whatever else happens.
-    let drift: Vec<(InstanceAddr, String, Option<Value>)> = plan.drift.iter().map(|d| (d.addr.clone(), d.provider.clone(), d.after.clone())).collect();
+    let drift: Vec<(InstanceAddr, String, Option<Value>)> = plan
+        .drift
+        .iter()
+        .map(|d| (d.addr.clone(), d.provider.clone(), d.after.clone()))
+        .collect();
     if let Err(d) = exec.writer.record_many(&drift) {
         run.push(d);
     }
@@ -109,7 +136,13 @@ pub async fn apply(planned: Planned, writer: StateWriter, settings: ApplySetting
     exec.save_outputs();
     let (added, changed, destroyed) = *lock(&exec.counts);
     let diagnostics = std::mem::take(&mut *lock(&run.diags));
-    ApplyOutcome { added, changed, destroyed, diagnostics, interrupted }
+    ApplyOutcome {
+        added,
+        changed,
+        destroyed,
+        diagnostics,
+        interrupted,
+    }
 }
 
 impl Exec {
@@ -126,7 +159,9 @@ impl Exec {
 
     async fn resource(self: Arc<Self>, addr: ResourceAddr) -> bool {
         let run = self.run.clone();
-        let Some(rc) = run.resource_config(&addr).cloned() else { return false };
+        let Some(rc) = run.resource_config(&addr).cloned() else {
+            return false;
+        };
         let expansion = match run.with_scope(&addr.module, |s| expand(&rc, s)) {
             Ok(e) => e,
             Err(d) => {
@@ -152,14 +187,22 @@ impl Exec {
             }
         }
         if ok {
-            let vs = values.into_iter().map(|v| v.unwrap_or(Value::Null)).collect();
+            let vs = values
+                .into_iter()
+                .map(|v| v.unwrap_or(Value::Null))
+                .collect();
             lock(&run.values).set_resource(&addr, expansion.collect(vs));
         }
         ok
     }
 
     /// Applies one instance's change; returns its value for references, or `None` on failure.
-    async fn instance(self: Arc<Self>, rc: &crate::config::model::Resource, inst: InstanceAddr, rep: crate::engine::scope::Repetition) -> Option<Value> {
+    async fn instance(
+        self: Arc<Self>,
+        rc: &crate::config::model::Resource,
+        inst: InstanceAddr,
+        rep: crate::engine::scope::Repetition,
+    ) -> Option<Value> {
         let run = &self.run;
         if inst.resource.mode == Mode::Data {
             if let Some((v, provider)) = self.data.get(&inst) {
@@ -175,13 +218,19 @@ impl Exec {
             return Some(refreshed.unwrap_or(Value::Null));
         };
         let provider = run.provider(&ip.provider)?;
-        let schemas = run.registry.schema(crate::engine::run::Run::provider_type(&ip.provider))?;
+        let schemas = run
+            .registry
+            .schema(crate::engine::run::Run::provider_type(&ip.provider))?;
         let schema = match inst.resource.mode {
             Mode::Managed => schemas.resources.get(&inst.resource.type_name)?,
             Mode::Data => schemas.data_sources.get(&inst.resource.type_name)?,
         }
         .clone();
-        let state_provider = self.providers_by_addr.get(&inst).cloned().unwrap_or_default();
+        let state_provider = self
+            .providers_by_addr
+            .get(&inst)
+            .cloned()
+            .unwrap_or_default();
         let deps = self.dependencies.get(&inst).cloned().unwrap_or_default();
         match ip.action {
             Action::NoOp => return ip.prior.clone(),
@@ -216,8 +265,16 @@ impl Exec {
         }
         let replacing = ip.action.is_replace();
         let prior_for_plan = if replacing { None } else { ip.prior.as_ref() };
-        let mut resp = provider.plan(&PlanRequest { addr: &inst, type_name: &inst.resource.type_name, prior: prior_for_plan, config: &config, spans: &ip.spans });
-        if let (Some(p), crate::config::model::IgnoreChanges::Paths(ps)) = (&ip.prior, &rc.lifecycle.ignore_changes) {
+        let mut resp = provider.plan(&PlanRequest {
+            addr: &inst,
+            type_name: &inst.resource.type_name,
+            prior: prior_for_plan,
+            config: &config,
+            spans: &ip.spans,
+        });
+        if let (Some(p), crate::config::model::IgnoreChanges::Paths(ps)) =
+            (&ip.prior, &rc.lifecycle.ignore_changes)
+        {
             if !replacing {
                 for path in ps {
                     if let Some(old) = crate::value::paths::get(p, path) {
@@ -241,7 +298,16 @@ impl Exec {
         let planned = resp.planned;
         let _permit = self.permits.acquire().await.ok()?;
         let op = |action: ApplyAction, prior: Option<Value>, planned: Value| {
-            run_operation(provider.clone(), inst.clone(), action, prior, planned, self.progress.clone(), self.settings.progress_interval, self.settings.poll_interval)
+            run_operation(
+                provider.clone(),
+                inst.clone(),
+                action,
+                prior,
+                planned,
+                self.progress.clone(),
+                self.settings.progress_interval,
+                self.settings.poll_interval,
+            )
         };
         let steps: Vec<ApplyAction> = match ip.action {
             Action::Create => vec![ApplyAction::Create],
@@ -267,7 +333,11 @@ impl Exec {
                 _ => resp.new_state.map(|v| schema.mark_sensitive(v)),
             };
             // Record whatever exists now, even after a failure, so state never lies.
-            let record = if step == ApplyAction::Delete && ip.action == Action::CreateThenDelete { result.as_ref() } else { new_state.as_ref() };
+            let record = if step == ApplyAction::Delete && ip.action == Action::CreateThenDelete {
+                result.as_ref()
+            } else {
+                new_state.as_ref()
+            };
             if let Err(d) = self.writer.record(&inst, &state_provider, record, &deps) {
                 run.push(d);
                 return None;
@@ -292,12 +362,23 @@ impl Exec {
 
     /// Runs every pure delete, each after the deletes of everything that depends on it.
     async fn deletes(self: Arc<Self>, stop: CancellationToken) -> bool {
-        let deletes: Vec<InstanceAddr> = self.instances.iter().filter(|(_, ip)| ip.action == Action::Delete).map(|(a, _)| a.clone()).collect();
+        let deletes: Vec<InstanceAddr> = self
+            .instances
+            .iter()
+            .filter(|(_, ip)| ip.action == Action::Delete)
+            .map(|(a, _)| a.clone())
+            .collect();
         let mut waiting_on: BTreeMap<InstanceAddr, BTreeSet<InstanceAddr>> = BTreeMap::new();
         for a in &deletes {
             let blockers = deletes
                 .iter()
-                .filter(|b| *b != a && self.dependencies.get(b).is_some_and(|d| d.contains(&a.resource.to_string())))
+                .filter(|b| {
+                    *b != a
+                        && self
+                            .dependencies
+                            .get(b)
+                            .is_some_and(|d| d.contains(&a.resource.to_string()))
+                })
                 .cloned()
                 .collect();
             waiting_on.insert(a.clone(), blockers);
@@ -321,7 +402,9 @@ impl Exec {
                     });
                 }
             }
-            let Some(joined) = running.join_next().await else { break };
+            let Some(joined) = running.join_next().await else {
+                break;
+            };
             let (a, ok) = joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
             if ok {
                 done.insert(a);
@@ -341,16 +424,35 @@ impl Exec {
     async fn delete_one(&self, a: &InstanceAddr) -> bool {
         let ip = &self.instances[a];
         let Some(provider) = self.run.provider(&ip.provider) else {
-            self.run.push(Diagnostic::error("Provider not configured").detail(format!("Cannot destroy {a}: its provider configuration \"{}\" is not available.", ip.provider.1)));
+            self.run
+                .push(Diagnostic::error("Provider not configured").detail(format!(
+                    "Cannot destroy {a}: its provider configuration \"{}\" is not available.",
+                    ip.provider.1
+                )));
             return false;
         };
         let _permit = self.permits.acquire().await;
-        let resp = run_operation(provider, a.clone(), ApplyAction::Delete, ip.prior.clone(), Value::Null, self.progress.clone(), self.settings.progress_interval, self.settings.poll_interval).await;
+        let resp = run_operation(
+            provider,
+            a.clone(),
+            ApplyAction::Delete,
+            ip.prior.clone(),
+            Value::Null,
+            self.progress.clone(),
+            self.settings.progress_interval,
+            self.settings.poll_interval,
+        )
+        .await;
         let failed = resp.diagnostics.has_errors();
         self.run.extend(resp.diagnostics);
         let provider_addr = self.providers_by_addr.get(a).cloned().unwrap_or_default();
         let remaining = if failed { ip.prior.as_ref() } else { None };
-        if let Err(d) = self.writer.record(a, &provider_addr, remaining, self.dependencies.get(a).map_or(&[][..], |v| v)) {
+        if let Err(d) = self.writer.record(
+            a,
+            &provider_addr,
+            remaining,
+            self.dependencies.get(a).map_or(&[][..], |v| v),
+        ) {
             self.run.push(d);
             return false;
         }
@@ -371,7 +473,10 @@ impl Exec {
                 .root
                 .outputs
                 .iter()
-                .filter_map(|(name, o)| root.and_then(|r| r.outputs.get(name)).map(|v| (name.clone(), v.clone(), o.sensitive)))
+                .filter_map(|(name, o)| {
+                    root.and_then(|r| r.outputs.get(name))
+                        .map(|v| (name.clone(), v.clone(), o.sensitive))
+                })
                 .filter(|(_, v, _)| !v.contains_unknown())
                 .collect()
         };
@@ -386,12 +491,20 @@ impl Exec {
 fn consistent(saved: &Value, fin: &Value, path: String) -> Result<(), String> {
     match (saved, fin) {
         (Value::Unknown, _) => Ok(()),
-        (Value::Sensitive(a), b) | (b, Value::Sensitive(a)) if !matches!(b, Value::Sensitive(_)) => consistent(a, b, path),
+        (Value::Sensitive(a), b) | (b, Value::Sensitive(a))
+            if !matches!(b, Value::Sensitive(_)) =>
+        {
+            consistent(a, b, path)
+        }
         (Value::Sensitive(a), Value::Sensitive(b)) => consistent(a, b, path),
         (Value::Object(a), Value::Object(b)) => {
             for (k, av) in a {
                 let bv = b.get(k).unwrap_or(&Value::Null);
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 consistent(av, bv, p)?;
             }
             Ok(())
@@ -403,6 +516,10 @@ fn consistent(saved: &Value, fin: &Value, path: String) -> Result<(), String> {
             Ok(())
         }
         (a, b) if a.same_as(b) => Ok(()),
-        _ => Err(if path.is_empty() { "the top level".to_string() } else { path }),
+        _ => Err(if path.is_empty() {
+            "the top level".to_string()
+        } else {
+            path
+        }),
     }
 }

@@ -44,9 +44,17 @@ pub async fn run_operation(
 ) -> ApplyResponse {
     let (start_msg, doing, done) = words(action);
     let id_of = |v: &Option<Value>| {
-        v.as_ref().and_then(|v| v.get("id")).and_then(Value::as_str).map(|id| format!(" [id={id}]")).unwrap_or_default()
+        v.as_ref()
+            .and_then(|v| v.get("id"))
+            .and_then(Value::as_str)
+            .map(|id| format!(" [id={id}]"))
+            .unwrap_or_default()
     };
-    let prior_id = if action == ApplyAction::Create { String::new() } else { id_of(&prior) };
+    let prior_id = if action == ApplyAction::Create {
+        String::new()
+    } else {
+        id_of(&prior)
+    };
     progress(&format!("{addr}: {start_msg}{prior_id}"));
     let started = Instant::now();
     let label = addr.to_string();
@@ -56,7 +64,13 @@ pub async fn run_operation(
         progress: Arc::new(move |m: &str| p(&format!("{label}: {m}"))),
         poll_interval,
     };
-    let req = ApplyRequest { addr: addr.clone(), type_name: addr.resource.type_name.clone(), action, prior, planned };
+    let req = ApplyRequest {
+        addr: addr.clone(),
+        type_name: addr.resource.type_name.clone(),
+        action,
+        prior,
+        planned,
+    };
     let op = provider.apply(req, ctx);
     tokio::pin!(op);
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
@@ -69,8 +83,15 @@ pub async fn run_operation(
         }
     };
     if !resp.diagnostics.has_errors() {
-        let id = if action == ApplyAction::Delete { String::new() } else { id_of(&resp.new_state) };
-        progress(&format!("{addr}: {done} after {}{id}", elapsed(started.elapsed())));
+        let id = if action == ApplyAction::Delete {
+            String::new()
+        } else {
+            id_of(&resp.new_state)
+        };
+        progress(&format!(
+            "{addr}: {done} after {}{id}",
+            elapsed(started.elapsed())
+        ));
     }
     resp
 }

@@ -1,7 +1,7 @@
 //! Records each completed operation in state and persists it at once, atomically, so an
 //! interrupted apply leaves a valid state that says exactly what exists.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use crate::addr::InstanceAddr;
 use crate::diag::Diagnostic;
@@ -9,52 +9,123 @@ use crate::engine::run::lock;
 use crate::state::{Backend, InstanceState, OutputState, State};
 use crate::value::{paths, Value};
 
+/// The state being written, and which of its changes are on disk.
+struct Shared {
+    state: State,
+    /// Bumped by every change in memory.
+    changed: u64,
+    /// The last change known to be on disk.
+    saved: u64,
+    /// True while one caller writes the file for everyone.
+    writing: bool,
+    /// The error of the last write, reported to every caller waiting on it.
+    failed: Option<String>,
+}
+
+/// Writes are group-committed: an operation that completes while another caller is writing
+/// waits for the next write, which carries every change made meanwhile. Each `record` returns
+/// only once its change is on disk, so "complete" always means "saved".
 #[derive(Clone)]
 pub struct StateWriter {
-    state: Arc<Mutex<State>>,
+    shared: Arc<(Mutex<Shared>, Condvar)>,
     backend: Arc<dyn Backend>,
 }
 
 impl StateWriter {
     pub fn new(state: State, backend: Arc<dyn Backend>) -> StateWriter {
-        StateWriter { state: Arc::new(Mutex::new(state)), backend }
+        let shared = Shared {
+            state,
+            changed: 0,
+            saved: 0,
+            writing: false,
+            failed: None,
+        };
+        StateWriter {
+            shared: Arc::new((Mutex::new(shared), Condvar::new())),
+            backend,
+        }
     }
 
     pub fn snapshot(&self) -> State {
-        lock(&self.state).clone()
+        lock(&self.shared.0).state.clone()
     }
 
-    fn persist(&self, state: &mut State) -> Result<(), Diagnostic> {
-        state.bump_serial();
-        state.normalise();
-        self.backend.write(state).map_err(|e| {
-            Diagnostic::error("Failed to save state")
-                .detail(e.to_string())
-                .hint("the operation itself finished; fix the problem and run apply again to record it")
-        })
+    /// Applies `change` in memory and returns once it is saved.
+    fn change(&self, change: impl FnOnce(&mut State) -> bool) -> Result<(), Diagnostic> {
+        let (mutex, cond) = &*self.shared;
+        let mut g = lock(mutex);
+        if !change(&mut g.state) {
+            return Ok(());
+        }
+        g.changed += 1;
+        let mine = g.changed;
+        loop {
+            if g.saved >= mine {
+                return match &g.failed {
+                    Some(e) => Err(save_error(e)),
+                    None => Ok(()),
+                };
+            }
+            if g.writing {
+                g = cond.wait(g).unwrap_or_else(|e| e.into_inner());
+                continue;
+            }
+            g.writing = true;
+            g.state.bump_serial();
+            g.state.normalise();
+            let snapshot = g.state.clone();
+            let upto = g.changed;
+            drop(g);
+            let result = self.backend.write(&snapshot);
+            g = lock(mutex);
+            g.writing = false;
+            g.saved = upto;
+            g.failed = result.err().map(|e| e.to_string());
+            cond.notify_all();
+        }
     }
 
     /// Records an instance's new state (or its removal) and saves.
-    pub fn record(&self, addr: &InstanceAddr, provider: &str, value: Option<&Value>, dependencies: &[String]) -> Result<(), Diagnostic> {
-        let mut state = lock(&self.state);
-        Self::put(&mut state, addr, provider, value, dependencies);
-        self.persist(&mut state)
+    pub fn record(
+        &self,
+        addr: &InstanceAddr,
+        provider: &str,
+        value: Option<&Value>,
+        dependencies: &[String],
+    ) -> Result<(), Diagnostic> {
+        self.change(|state| {
+            Self::put(state, addr, provider, value, dependencies);
+            true
+        })
     }
 
     /// Records several refreshed objects (keeping their dependencies) with one save.
-    pub fn record_many(&self, items: &[(InstanceAddr, String, Option<Value>)]) -> Result<(), Diagnostic> {
+    pub fn record_many(
+        &self,
+        items: &[(InstanceAddr, String, Option<Value>)],
+    ) -> Result<(), Diagnostic> {
         if items.is_empty() {
             return Ok(());
         }
-        let mut state = lock(&self.state);
-        for (addr, provider, value) in items {
-            let deps = state.instance(addr).map(|i| i.dependencies.clone()).unwrap_or_default();
-            Self::put(&mut state, addr, provider, value.as_ref(), &deps);
-        }
-        self.persist(&mut state)
+        self.change(|state| {
+            for (addr, provider, value) in items {
+                let deps = state
+                    .instance(addr)
+                    .map(|i| i.dependencies.clone())
+                    .unwrap_or_default();
+                Self::put(state, addr, provider, value.as_ref(), &deps);
+            }
+            true
+        })
     }
 
-    fn put(state: &mut State, addr: &InstanceAddr, provider: &str, value: Option<&Value>, dependencies: &[String]) {
+    fn put(
+        state: &mut State,
+        addr: &InstanceAddr,
+        provider: &str,
+        value: Option<&Value>,
+        dependencies: &[String],
+    ) {
         match value {
             Some(v) => {
                 let inst = InstanceState {
@@ -77,21 +148,35 @@ impl StateWriter {
 
     /// Replaces the root outputs and saves.
     pub fn set_outputs(&self, outputs: Vec<(String, Value, bool)>) -> Result<(), Diagnostic> {
-        let mut state = lock(&self.state);
         let new: std::collections::BTreeMap<String, OutputState> = outputs
             .into_iter()
             .map(|(name, v, sensitive)| {
                 let sensitive = sensitive || v.contains_sensitive();
                 let plain = v.strip_marks().0;
-                (name, OutputState { type_: type_json(&plain), value: plain.to_json_lossy(), sensitive })
+                (
+                    name,
+                    OutputState {
+                        type_: type_json(&plain),
+                        value: plain.to_json_lossy(),
+                        sensitive,
+                    },
+                )
             })
             .collect();
-        if new == state.outputs {
-            return Ok(());
-        }
-        state.outputs = new;
-        self.persist(&mut state)
+        self.change(|state| {
+            if new == state.outputs {
+                return false;
+            }
+            state.outputs = new;
+            true
+        })
     }
+}
+
+fn save_error(e: &str) -> Diagnostic {
+    Diagnostic::error("Failed to save state")
+        .detail(e.to_string())
+        .hint("the operation itself finished; fix the problem and run apply again to record it")
 }
 
 /// Terraform's JSON description of a value's type, as state outputs record it.
@@ -103,7 +188,12 @@ pub fn type_json(v: &Value) -> serde_json::Value {
         Value::Bool(_) => json!("bool"),
         Value::List(items) => json!(["tuple", items.iter().map(type_json).collect::<Vec<_>>()]),
         Value::Set(items) => json!(["set", items.first().map_or(json!("dynamic"), type_json)]),
-        Value::Object(map) => json!(["object", map.iter().map(|(k, v)| (k.clone(), type_json(v))).collect::<serde_json::Map<_, _>>()]),
+        Value::Object(map) => json!([
+            "object",
+            map.iter()
+                .map(|(k, v)| (k.clone(), type_json(v)))
+                .collect::<serde_json::Map<_, _>>()
+        ]),
         _ => json!("dynamic"),
     }
 }

@@ -20,7 +20,9 @@ use crate::plan::{planfile, PlanMode, Planned};
 use crate::render::human;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  clusterform apply                 # plan, show, ask, apply\n  clusterform apply tfplan          # apply exactly a saved plan\n  clusterform apply --auto-approve --var 'region=eu-west-1'")]
+#[command(
+    after_help = "Examples:\n  clusterform apply                 # plan, show, ask, apply\n  clusterform apply tfplan          # apply exactly a saved plan\n  clusterform apply --auto-approve --var 'region=eu-west-1'"
+)]
 pub struct ApplyArgs {
     /// A plan saved with `plan --out`; applied exactly, or refused if anything changed since.
     pub plan_file: Option<PathBuf>,
@@ -35,7 +37,9 @@ pub struct ApplyArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  clusterform destroy\n  clusterform destroy --auto-approve --target aws_eks_cluster.dev")]
+#[command(
+    after_help = "Examples:\n  clusterform destroy\n  clusterform destroy --auto-approve --target aws_eks_cluster.dev"
+)]
 pub struct DestroyArgs {
     #[command(flatten)]
     pub opts: PlanOptions,
@@ -45,18 +49,37 @@ pub struct DestroyArgs {
 }
 
 pub async fn run_destroy(ws: &Workspace, ui: &Ui, args: DestroyArgs, vars: Vec<VarArg>) -> Exit {
-    run(ws, ui, ApplyArgs { plan_file: None, opts: args.opts, destroy: true, auto_approve: args.auto_approve }, vars).await
+    run(
+        ws,
+        ui,
+        ApplyArgs {
+            plan_file: None,
+            opts: args.opts,
+            destroy: true,
+            auto_approve: args.auto_approve,
+        },
+        vars,
+    )
+    .await
 }
 
 fn env_duration(name: &str, default: Duration) -> Duration {
-    std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok()).map(Duration::from_millis).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(default)
 }
 
 pub async fn run(ws: &Workspace, ui: &Ui, args: ApplyArgs, vars: Vec<VarArg>) -> Exit {
     if let Some(file) = &args.plan_file {
         return apply_saved(ws, ui, &ws.dir.join(file), &args.opts).await;
     }
-    let mode = if args.destroy { PlanMode::Destroy } else { PlanMode::Normal };
+    let mode = if args.destroy {
+        PlanMode::Destroy
+    } else {
+        PlanMode::Normal
+    };
     let settings = match settings(&args.opts, mode) {
         Ok(s) => s,
         Err(d) => {
@@ -65,11 +88,19 @@ pub async fn run(ws: &Workspace, ui: &Ui, args: ApplyArgs, vars: Vec<VarArg>) ->
         }
     };
     let op = crate::state::lock::OPERATION_APPLY;
-    let Some(prepared) = prepare(ws, ui, &args.opts, &vars, op) else { return Exit::Error };
+    let Some(prepared) = prepare(ws, ui, &args.opts, &vars, op) else {
+        return Exit::Error;
+    };
     let stop = interrupts(ui);
-    let Some(planned) = make_plan(ws, ui, &prepared, settings, stop.clone()).await else { return Exit::Error };
+    let Some(planned) = make_plan(ws, ui, &prepared, settings, stop.clone()).await else {
+        return Exit::Error;
+    };
     ui.out(&human::legend(&planned.plan, ui.color_out));
-    ui.out(&human::render_plan(&planned.plan, &prepared.loaded.registry, ui.color_out));
+    ui.out(&human::render_plan(
+        &planned.plan,
+        &prepared.loaded.registry,
+        ui.color_out,
+    ));
     if !planned.plan.has_changes() && planned.plan.drift.is_empty() {
         return execute(ui, prepared, planned, &args.opts, stop).await;
     }
@@ -96,21 +127,34 @@ fn confirm(ui: &Ui, destroy: bool) -> bool {
         );
         return false;
     }
-    ui.err(&format!("\n{question}\n  {}\n\n  Enter a value: ", detail.replace('\n', "\n  ")));
+    ui.err(&format!(
+        "\n{question}\n  {}\n\n  Enter a value: ",
+        detail.replace('\n', "\n  ")
+    ));
     let mut line = String::new();
     let _ = stdin.lock().read_line(&mut line);
     line.trim() == "yes"
 }
 
-async fn execute(ui: &Ui, prepared: Prepared, planned: Planned, opts: &PlanOptions, stop: tokio_util::sync::CancellationToken) -> Exit {
+async fn execute(
+    ui: &Ui,
+    prepared: Prepared,
+    planned: Planned,
+    opts: &PlanOptions,
+    stop: tokio_util::sync::CancellationToken,
+) -> Exit {
     let writer = StateWriter::new(prepared.state.clone(), prepared.backend.clone());
     let settings = ApplySettings {
         parallelism: opts.parallelism.max(1),
-        progress_interval: env_duration("CLUSTERFORM_PROGRESS_INTERVAL_MS", Duration::from_secs(10)),
+        progress_interval: env_duration(
+            "CLUSTERFORM_PROGRESS_INTERVAL_MS",
+            Duration::from_secs(10),
+        ),
         poll_interval: env_duration("CLUSTERFORM_POLL_INTERVAL_MS", Duration::from_secs(5)),
     };
     let ui_progress = ui.clone();
-    let progress: crate::apply::Progress = Arc::new(move |line: &str| ui_progress.err(&format!("{line}\n")));
+    let progress: crate::apply::Progress =
+        Arc::new(move |line: &str| ui_progress.err(&format!("{line}\n")));
     let destroy = planned.plan.mode == PlanMode::Destroy;
     let sources = prepared.loaded.config.sources.clone();
     let outcome = crate::apply::apply(planned, writer.clone(), settings, progress, stop).await;
@@ -121,7 +165,10 @@ async fn execute(ui: &Ui, prepared: Prepared, planned: Planned, opts: &PlanOptio
     let summary = if destroy {
         format!("Resources: {} destroyed.", outcome.destroyed)
     } else {
-        format!("Resources: {} added, {} changed, {} destroyed.", outcome.added, outcome.changed, outcome.destroyed)
+        format!(
+            "Resources: {} added, {} changed, {} destroyed.",
+            outcome.added, outcome.changed, outcome.destroyed
+        )
     };
     if outcome.interrupted {
         ui.err(&format!("\nApply interrupted: the state records every operation that completed. {summary}\nRun apply again to finish.\n"));
@@ -148,7 +195,9 @@ async fn apply_saved(ws: &Workspace, ui: &Ui, file: &std::path::Path, opts: &Pla
             return Exit::Error;
         }
     };
-    let Some(mut prepared) = prepare(ws, ui, opts, &[], crate::state::lock::OPERATION_APPLY) else { return Exit::Error };
+    let Some(mut prepared) = prepare(ws, ui, opts, &[], crate::state::lock::OPERATION_APPLY) else {
+        return Exit::Error;
+    };
     if let Err(d) = check_fresh(&saved, &mut prepared) {
         ui.error(d);
         return Exit::Error;
@@ -160,7 +209,11 @@ async fn apply_saved(ws: &Workspace, ui: &Ui, file: &std::path::Path, opts: &Pla
             return Exit::Error;
         }
     };
-    settings.targets = saved.targets.iter().filter_map(|t| t.parse().ok()).collect();
+    settings.targets = saved
+        .targets
+        .iter()
+        .filter_map(|t| t.parse().ok())
+        .collect();
     settings.replace = saved
         .replace
         .iter()
@@ -170,7 +223,9 @@ async fn apply_saved(ws: &Workspace, ui: &Ui, file: &std::path::Path, opts: &Pla
         })
         .collect();
     let stop = interrupts(ui);
-    let Some(planned) = make_plan(ws, ui, &prepared, settings, stop.clone()).await else { return Exit::Error };
+    let Some(planned) = make_plan(ws, ui, &prepared, settings, stop.clone()).await else {
+        return Exit::Error;
+    };
     if let Err(d) = same_actions(&saved, &planned.plan) {
         ui.error(d);
         return Exit::Error;
@@ -185,7 +240,11 @@ fn check_fresh(saved: &Plan, p: &mut Prepared) -> Result<(), Diagnostic> {
             .detail(detail)
             .hint("run clusterform plan --out FILE again and apply the new plan")
     };
-    let (lineage, serial) = if p.stored { (Some(p.state.lineage.clone()), Some(p.state.serial)) } else { (None, None) };
+    let (lineage, serial) = if p.stored {
+        (Some(p.state.lineage.clone()), Some(p.state.serial))
+    } else {
+        (None, None)
+    };
     if saved.state_lineage != lineage {
         return Err(stale("The plan was made for a different state (its lineage does not match), so it may not describe the infrastructure it would change.".into()));
     }
@@ -197,7 +256,9 @@ fn check_fresh(saved: &Plan, p: &mut Prepared) -> Result<(), Diagnostic> {
         )));
     }
     if saved.config_digest != p.loaded.config.digest() {
-        return Err(stale("The configuration files changed since the plan was made.".into()));
+        return Err(stale(
+            "The configuration files changed since the plan was made.".into(),
+        ));
     }
     for (name, rec) in &saved.variables {
         let current = p.variables.get(name);
@@ -222,7 +283,11 @@ fn check_fresh(saved: &Plan, p: &mut Prepared) -> Result<(), Diagnostic> {
 
 /// The fresh plan must do exactly what the saved one said.
 fn same_actions(saved: &Plan, fresh: &Plan) -> Result<(), Diagnostic> {
-    let list = |p: &Plan| -> Vec<String> { p.effective_changes().map(|c| format!("{} ({:?})", c.addr, c.action)).collect() };
+    let list = |p: &Plan| -> Vec<String> {
+        p.effective_changes()
+            .map(|c| format!("{} ({:?})", c.addr, c.action))
+            .collect()
+    };
     let (a, b) = (list(saved), list(fresh));
     if a != b {
         let missing: Vec<&String> = a.iter().filter(|x| !b.contains(x)).collect();

@@ -8,9 +8,27 @@ use crate::config::inputs::VarArg;
 
 /// Terraform's single-dash flags that clusterform accepts as written (`-var`, `-out=plan`).
 const TERRAFORM_FLAGS: &[&str] = &[
-    "var", "var-file", "out", "auto-approve", "target", "replace", "destroy", "refresh-only", "refresh",
-    "detailed-exitcode", "no-color", "chdir", "parallelism", "lock", "lock-timeout", "json", "check", "diff",
-    "recursive", "input", "state",
+    "var",
+    "var-file",
+    "out",
+    "auto-approve",
+    "target",
+    "replace",
+    "destroy",
+    "refresh-only",
+    "refresh",
+    "detailed-exitcode",
+    "no-color",
+    "chdir",
+    "parallelism",
+    "lock",
+    "lock-timeout",
+    "json",
+    "check",
+    "diff",
+    "recursive",
+    "input",
+    "state",
 ];
 
 /// Rewrites `-var x=1` and `-out=f` to `--var x=1` and `--out=f`, and returns the `--var` and
@@ -22,18 +40,30 @@ pub fn normalise_args(args: Vec<String>) -> (Vec<String>, Vec<VarArg>) {
     while let Some((i, a)) = iter.next() {
         let a = if i > 0 && a.starts_with('-') && !a.starts_with("--") {
             let name = a[1..].split('=').next().unwrap_or("");
-            if TERRAFORM_FLAGS.contains(&name) { format!("-{a}") } else { a }
+            if TERRAFORM_FLAGS.contains(&name) {
+                format!("-{a}")
+            } else {
+                a
+            }
         } else {
             a
         };
         let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f == "--var" || f == "--var-file" => (f.to_string(), Some(v.to_string())),
+            Some((f, v)) if f == "--var" || f == "--var-file" => {
+                (f.to_string(), Some(v.to_string()))
+            }
             _ => (a.clone(), None),
         };
         if flag == "--var" || flag == "--var-file" {
-            let value = inline.clone().or_else(|| iter.peek().map(|(_, v)| v.clone()));
+            let value = inline
+                .clone()
+                .or_else(|| iter.peek().map(|(_, v)| v.clone()));
             if let Some(v) = value {
-                vars.push(if flag == "--var" { VarArg::Pair(v) } else { VarArg::File(PathBuf::from(v)) });
+                vars.push(if flag == "--var" {
+                    VarArg::Pair(v)
+                } else {
+                    VarArg::File(PathBuf::from(v))
+                });
             }
         }
         out.push(a);
@@ -76,7 +106,9 @@ pub fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
         return Ok(std::time::Duration::ZERO);
     }
     let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = n.parse().map_err(|_| format!("\"{s}\" is not a duration: write 30s, 5m or 1h"))?;
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("\"{s}\" is not a duration: write 30s, 5m or 1h"))?;
     let secs = match unit {
         "s" | "" => n,
         "m" => n * 60,
@@ -92,10 +124,34 @@ mod tests {
 
     #[test]
     fn terraform_flags_get_two_dashes_and_vars_keep_order() {
-        let args = ["clusterform", "plan", "-var", "a=1", "--var-file=x.tfvars", "-out=p", "-x"].map(String::from).to_vec();
+        let args = [
+            "clusterform",
+            "plan",
+            "-var",
+            "a=1",
+            "--var-file=x.tfvars",
+            "-out=p",
+            "-x",
+        ]
+        .map(String::from)
+        .to_vec();
         let (out, vars) = normalise_args(args);
-        assert_eq!(out, ["clusterform", "plan", "--var", "a=1", "--var-file=x.tfvars", "--out=p", "-x"]);
-        assert_eq!(vars, vec![VarArg::Pair("a=1".into()), VarArg::File("x.tfvars".into())]);
+        assert_eq!(
+            out,
+            [
+                "clusterform",
+                "plan",
+                "--var",
+                "a=1",
+                "--var-file=x.tfvars",
+                "--out=p",
+                "-x"
+            ]
+        );
+        assert_eq!(
+            vars,
+            vec![VarArg::Pair("a=1".into()), VarArg::File("x.tfvars".into())]
+        );
     }
 
     #[test]

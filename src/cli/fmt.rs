@@ -10,7 +10,9 @@ use super::Exit;
 use crate::diag::Diagnostic;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  clusterform fmt\n  clusterform fmt --check --diff --recursive\n  clusterform fmt main.tf")]
+#[command(
+    after_help = "Examples:\n  clusterform fmt\n  clusterform fmt --check --diff --recursive\n  clusterform fmt main.tf"
+)]
 pub struct FmtArgs {
     /// Files or directories to format (default: the working directory).
     pub paths: Vec<PathBuf>,
@@ -26,7 +28,9 @@ pub struct FmtArgs {
 }
 
 fn collect(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs_err::read_dir(dir) else { return };
+    let Ok(entries) = fs_err::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -43,14 +47,21 @@ fn collect(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) {
 
 pub fn run(ws: &Workspace, ui: &Ui, args: FmtArgs) -> Exit {
     let mut files = Vec::new();
-    let roots = if args.paths.is_empty() { vec![ws.dir.clone()] } else { args.paths.iter().map(|p| ws.dir.join(p)).collect() };
+    let roots = if args.paths.is_empty() {
+        vec![ws.dir.clone()]
+    } else {
+        args.paths.iter().map(|p| ws.dir.join(p)).collect()
+    };
     for r in roots {
         if r.is_dir() {
             collect(&r, args.recursive, &mut files);
         } else if r.is_file() {
             files.push(r);
         } else {
-            ui.error(Diagnostic::error("No such file or directory").detail(format!("{} does not exist.", ws.relative(&r))));
+            ui.error(
+                Diagnostic::error("No such file or directory")
+                    .detail(format!("{} does not exist.", ws.relative(&r))),
+            );
             return Exit::Error;
         }
     }
@@ -69,7 +80,13 @@ pub fn run(ws: &Workspace, ui: &Ui, args: FmtArgs) -> Exit {
         let formatted = match crate::fmt::format_source(&text) {
             Ok(t) => t,
             Err(e) => {
-                ui.error(Diagnostic::error("Cannot format file").detail(format!("{shown}: {e}")).hint("fix the syntax error first; clusterform validate shows it in context"));
+                ui.error(
+                    Diagnostic::error("Cannot format file")
+                        .detail(format!("{shown}: {e}"))
+                        .hint(
+                            "fix the syntax error first; clusterform validate shows it in context",
+                        ),
+                );
                 failed = true;
                 continue;
             }

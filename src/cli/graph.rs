@@ -11,7 +11,9 @@ use super::Exit;
 pub struct GraphArgs {}
 
 pub fn run(ws: &Workspace, ui: &Ui, _args: GraphArgs) -> Exit {
-    let Some((loaded, _)) = workspace::load(ws, ui) else { return Exit::Error };
+    let Some((loaded, _)) = workspace::load(ws, ui) else {
+        return Exit::Error;
+    };
     ui.out(&loaded.graph.to_dot());
     Exit::Ok
 }

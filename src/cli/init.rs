@@ -8,11 +8,15 @@ use super::workspace::{self, Workspace};
 use super::Exit;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  clusterform init\n  clusterform --chdir environments/prod init")]
+#[command(
+    after_help = "Examples:\n  clusterform init\n  clusterform --chdir environments/prod init"
+)]
 pub struct InitArgs {}
 
 pub fn run(ws: &Workspace, ui: &Ui, _args: InitArgs) -> Exit {
-    let Some((loaded, diags)) = workspace::load(ws, ui) else { return Exit::Error };
+    let Some((loaded, diags)) = workspace::load(ws, ui) else {
+        return Exit::Error;
+    };
     ui.diagnostics(&diags, &loaded.config.sources);
     let backend = workspace::backend(ws, Some(&loaded.config));
     if let Err(e) = backend.read() {

@@ -105,10 +105,15 @@ pub fn run(cli: Cli, ordered_vars: Vec<crate::config::inputs::VarArg>) -> Exit {
             return Exit::Error;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
-            ui.error(crate::diag::Diagnostic::error("Cannot start the runtime").detail(e.to_string()));
+            ui.error(
+                crate::diag::Diagnostic::error("Cannot start the runtime").detail(e.to_string()),
+            );
             return Exit::Error;
         }
     };

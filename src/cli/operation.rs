@@ -32,7 +32,13 @@ pub struct Prepared {
 }
 
 /// Loads configuration and variables, locks and reads state. Prints diagnostics on failure.
-pub fn prepare(ws: &Workspace, ui: &Ui, opts: &PlanOptions, vars: &[VarArg], operation: &str) -> Option<Prepared> {
+pub fn prepare(
+    ws: &Workspace,
+    ui: &Ui,
+    opts: &PlanOptions,
+    vars: &[VarArg],
+    operation: &str,
+) -> Option<Prepared> {
     let (mut loaded, mut diags) = workspace::load(ws, ui)?;
     let (variables, vdiags) = workspace::variables(ws, &mut loaded, vars);
     diags.extend(vdiags);
@@ -64,7 +70,15 @@ pub fn prepare(ws: &Workspace, ui: &Ui, opts: &PlanOptions, vars: &[VarArg], ope
             return None;
         }
     };
-    Some(Prepared { loaded, variables, warnings: diags, backend, lock, state, stored })
+    Some(Prepared {
+        loaded,
+        variables,
+        warnings: diags,
+        backend,
+        lock,
+        state,
+        stored,
+    })
 }
 
 /// Parses `--target` and `--replace` addresses.
@@ -77,19 +91,46 @@ pub fn settings(opts: &PlanOptions, mode: PlanMode) -> Result<PlanSettings, Diag
         .map_err(|e| Diagnostic::error("Invalid --target address").detail(e.to_string()))?;
     let mut replace: Vec<InstanceAddr> = Vec::new();
     for r in &opts.replace {
-        match TargetAddr::from_str(r).map_err(|e| Diagnostic::error("Invalid --replace address").detail(e.to_string()))? {
+        match TargetAddr::from_str(r)
+            .map_err(|e| Diagnostic::error("Invalid --replace address").detail(e.to_string()))?
+        {
             TargetAddr::Instance(i) => replace.push(i),
             TargetAddr::Resource(res) => replace.push(res.instance(crate::addr::InstanceKey::None)),
-            TargetAddr::Module(_) => return Err(Diagnostic::error("Invalid --replace address").detail("--replace takes a resource instance address, not a module.")),
+            TargetAddr::Module(_) => {
+                return Err(Diagnostic::error("Invalid --replace address")
+                    .detail("--replace takes a resource instance address, not a module."))
+            }
         }
     }
-    let mode = if opts.refresh_only { PlanMode::RefreshOnly } else { mode };
-    Ok(PlanSettings { mode, targets, replace, refresh: opts.refresh, parallelism: opts.parallelism.max(1) })
+    let mode = if opts.refresh_only {
+        PlanMode::RefreshOnly
+    } else {
+        mode
+    };
+    Ok(PlanSettings {
+        mode,
+        targets,
+        replace,
+        refresh: opts.refresh,
+        parallelism: opts.parallelism.max(1),
+    })
 }
 
 /// Plans; prints diagnostics. `None` when planning failed.
-pub async fn make_plan(ws: &Workspace, ui: &Ui, p: &Prepared, settings: PlanSettings, stop: CancellationToken) -> Option<Planned> {
-    let run = Run::new(p.loaded.config.clone(), p.loaded.graph.clone(), p.loaded.registry.clone(), p.state.clone(), p.variables.clone());
+pub async fn make_plan(
+    ws: &Workspace,
+    ui: &Ui,
+    p: &Prepared,
+    settings: PlanSettings,
+    stop: CancellationToken,
+) -> Option<Planned> {
+    let run = Run::new(
+        p.loaded.config.clone(),
+        p.loaded.graph.clone(),
+        p.loaded.registry.clone(),
+        p.state.clone(),
+        p.variables.clone(),
+    );
     run.extend(p.warnings.clone());
     let meta = PlanMeta {
         working_dir: ws.relative(&ws.dir).trim().to_string(),

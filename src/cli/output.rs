@@ -10,7 +10,9 @@ use crate::state::State;
 use crate::value::Value;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  clusterform output\n  clusterform output cluster_endpoint\n  clusterform output --json")]
+#[command(
+    after_help = "Examples:\n  clusterform output\n  clusterform output cluster_endpoint\n  clusterform output --json"
+)]
 pub struct OutputArgs {
     /// Print only this output (its raw value with --raw).
     pub name: Option<String>,
@@ -56,7 +58,10 @@ pub fn run(ws: &Workspace, ui: &Ui, args: OutputArgs) -> Exit {
                 return Exit::Error;
             };
             if args.json {
-                ui.out(&format!("{}\n", serde_json::to_string_pretty(&o.value).unwrap_or_default()));
+                ui.out(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&o.value).unwrap_or_default()
+                ));
             } else if args.raw {
                 match &o.value {
                     serde_json::Value::String(s) => ui.out(&format!("{s}\n")),
@@ -73,7 +78,10 @@ pub fn run(ws: &Workspace, ui: &Ui, args: OutputArgs) -> Exit {
                 .iter()
                 .map(|(k, o)| (k.clone(), serde_json::json!({"sensitive": o.sensitive, "type": o.type_, "value": o.value})))
                 .collect();
-            ui.out(&format!("{}\n", serde_json::to_string_pretty(&map).unwrap_or_default()));
+            ui.out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&map).unwrap_or_default()
+            ));
         }
         None => {
             let text = render_outputs(&state);

@@ -14,7 +14,9 @@ use crate::plan::{planfile, PlanMode};
 use crate::render::human;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  clusterform plan\n  clusterform plan --out tfplan --detailed-exitcode\n  clusterform plan --destroy\n  clusterform plan --target aws_eks_cluster.dev --var 'region=eu-west-1'")]
+#[command(
+    after_help = "Examples:\n  clusterform plan\n  clusterform plan --out tfplan --detailed-exitcode\n  clusterform plan --destroy\n  clusterform plan --target aws_eks_cluster.dev --var 'region=eu-west-1'"
+)]
 pub struct PlanArgs {
     #[command(flatten)]
     pub opts: PlanOptions,
@@ -30,7 +32,11 @@ pub struct PlanArgs {
 }
 
 pub async fn run(ws: &Workspace, ui: &Ui, args: PlanArgs, vars: Vec<VarArg>) -> Exit {
-    let mode = if args.destroy { PlanMode::Destroy } else { PlanMode::Normal };
+    let mode = if args.destroy {
+        PlanMode::Destroy
+    } else {
+        PlanMode::Normal
+    };
     let settings = match settings(&args.opts, mode) {
         Ok(s) => s,
         Err(d) => {
@@ -38,9 +44,19 @@ pub async fn run(ws: &Workspace, ui: &Ui, args: PlanArgs, vars: Vec<VarArg>) -> 
             return Exit::Error;
         }
     };
-    let Some(prepared) = prepare(ws, ui, &args.opts, &vars, crate::state::lock::OPERATION_PLAN) else { return Exit::Error };
+    let Some(prepared) = prepare(
+        ws,
+        ui,
+        &args.opts,
+        &vars,
+        crate::state::lock::OPERATION_PLAN,
+    ) else {
+        return Exit::Error;
+    };
     let stop = interrupts(ui);
-    let Some(planned) = make_plan(ws, ui, &prepared, settings, stop).await else { return Exit::Error };
+    let Some(planned) = make_plan(ws, ui, &prepared, settings, stop).await else {
+        return Exit::Error;
+    };
     let registry = &prepared.loaded.registry;
     ui.out(&human::legend(&planned.plan, ui.color_out));
     ui.out(&human::render_plan(&planned.plan, registry, ui.color_out));

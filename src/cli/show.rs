@@ -13,7 +13,9 @@ use crate::state::State;
 use crate::value::Value;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  clusterform show                 # the state\n  clusterform show tfplan          # a saved plan\n  clusterform show --json tfplan   # Terraform's JSON plan format")]
+#[command(
+    after_help = "Examples:\n  clusterform show                 # the state\n  clusterform show tfplan          # a saved plan\n  clusterform show --json tfplan   # Terraform's JSON plan format"
+)]
 pub struct ShowArgs {
     /// A plan saved with `plan --out`; without it, the state is shown.
     pub plan_file: Option<PathBuf>,
@@ -42,18 +44,29 @@ pub fn run(ws: &Workspace, ui: &Ui, args: ShowArgs) -> Exit {
             }
         };
         if args.json {
-            let json = crate::render::json::plan_json(&plan, state.as_ref(), config.as_ref(), &registry);
-            ui.out(&format!("{}\n", serde_json::to_string(&json).unwrap_or_default()));
+            let json =
+                crate::render::json::plan_json(&plan, state.as_ref(), config.as_ref(), &registry);
+            ui.out(&format!(
+                "{}\n",
+                serde_json::to_string(&json).unwrap_or_default()
+            ));
         } else {
             ui.out(&crate::render::human::legend(&plan, ui.color_out));
-            ui.out(&crate::render::human::render_plan(&plan, &registry, ui.color_out));
+            ui.out(&crate::render::human::render_plan(
+                &plan,
+                &registry,
+                ui.color_out,
+            ));
         }
         return Exit::Ok;
     }
     let state = state.unwrap_or_else(State::new);
     if args.json {
         let json = crate::render::json::state_json(&state, &registry);
-        ui.out(&format!("{}\n", serde_json::to_string(&json).unwrap_or_default()));
+        ui.out(&format!(
+            "{}\n",
+            serde_json::to_string(&json).unwrap_or_default()
+        ));
         return Exit::Ok;
     }
     if state.is_empty() {
@@ -74,15 +87,37 @@ pub fn render_state(state: &State) -> String {
     buf
 }
 
-pub fn render_instance(label: &str, r: &crate::addr::ResourceAddr, inst: &crate::state::InstanceState) -> String {
-    let v = crate::value::paths::mark_sensitive_paths(Value::from_json(&inst.attributes), &inst.sensitive_attributes);
-    let kind = if r.mode == crate::addr::Mode::Data { "data" } else { "resource" };
+pub fn render_instance(
+    label: &str,
+    r: &crate::addr::ResourceAddr,
+    inst: &crate::state::InstanceState,
+) -> String {
+    let v = crate::value::paths::mark_sensitive_paths(
+        Value::from_json(&inst.attributes),
+        &inst.sensitive_attributes,
+    );
+    let kind = if r.mode == crate::addr::Mode::Data {
+        "data"
+    } else {
+        "resource"
+    };
     let mut out = Out::new();
     if let Some(map) = v.as_object() {
-        let width = map.keys().map(|k| crate::value::object_key(k).len()).max().unwrap_or(0);
+        let width = map
+            .keys()
+            .map(|k| crate::value::object_key(k).len())
+            .max()
+            .unwrap_or(0);
         for (k, item) in map {
             if !item.is_null() {
-                whole(&mut out, 0, Mark::Same, &format!("{:width$}", crate::value::object_key(k)), item, false);
+                whole(
+                    &mut out,
+                    0,
+                    Mark::Same,
+                    &format!("{:width$}", crate::value::object_key(k)),
+                    item,
+                    false,
+                );
             }
         }
     }

@@ -27,7 +27,9 @@ pub enum StateCommand {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  clusterform force-unlock 6a1f0b3e-2f5c-4b43-9a59-1c2f8f0f3d7e")]
+#[command(
+    after_help = "Examples:\n  clusterform force-unlock 6a1f0b3e-2f5c-4b43-9a59-1c2f8f0f3d7e"
+)]
 pub struct ForceUnlockArgs {
     /// The lock ID shown in the "state is locked" message.
     pub lock_id: String,
@@ -63,7 +65,10 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
     let backend = load(ws);
     match cmd {
         StateCommand::List { address } => {
-            let filters = address.iter().map(|a| parse(a)).collect::<Result<Vec<_>, _>>()?;
+            let filters = address
+                .iter()
+                .map(|a| parse(a))
+                .collect::<Result<Vec<_>, _>>()?;
             let state = read(&*backend)?;
             for (addr, _, _) in state.instances() {
                 if filters.is_empty() || filters.iter().any(|f| f.contains(&addr)) {
@@ -74,47 +79,88 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
         StateCommand::Show { address } => {
             let target = parse(&address)?;
             let state = read(&*backend)?;
-            let found: Vec<_> = state.instances().filter(|(a, _, _)| target.contains(a)).collect();
+            let found: Vec<_> = state
+                .instances()
+                .filter(|(a, _, _)| target.contains(a))
+                .collect();
             if found.is_empty() {
-                return Err(Diagnostic::error("No such resource instance").detail(format!("{address} is not in the state.")).hint("clusterform state list shows what is"));
+                return Err(Diagnostic::error("No such resource instance")
+                    .detail(format!("{address} is not in the state."))
+                    .hint("clusterform state list shows what is"));
             }
             for (addr, _, inst) in found {
-                ui.out(&super::show::render_instance(&addr.to_string(), &addr.resource, inst));
+                ui.out(&super::show::render_instance(
+                    &addr.to_string(),
+                    &addr.resource,
+                    inst,
+                ));
             }
         }
         StateCommand::Rm { address } => {
-            let targets = address.iter().map(|a| parse(a)).collect::<Result<Vec<_>, _>>()?;
-            let lock = backend.lock("OperationTypeState", std::time::Duration::ZERO).map_err(|e| Diagnostic::error("Error acquiring the state lock").detail(e.to_string()))?;
+            let targets = address
+                .iter()
+                .map(|a| parse(a))
+                .collect::<Result<Vec<_>, _>>()?;
+            let lock = backend
+                .lock("OperationTypeState", std::time::Duration::ZERO)
+                .map_err(|e| {
+                    Diagnostic::error("Error acquiring the state lock").detail(e.to_string())
+                })?;
             let mut state = read(&*backend)?;
-            let doomed: Vec<_> = state.instances().filter(|(a, _, _)| targets.iter().any(|t| t.contains(a))).map(|(a, _, _)| a).collect();
+            let doomed: Vec<_> = state
+                .instances()
+                .filter(|(a, _, _)| targets.iter().any(|t| t.contains(a)))
+                .map(|(a, _, _)| a)
+                .collect();
             if doomed.is_empty() {
-                return Err(Diagnostic::error("Nothing to remove").detail(format!("No instance in the state matches {}.", address.join(", "))));
+                return Err(Diagnostic::error("Nothing to remove").detail(format!(
+                    "No instance in the state matches {}.",
+                    address.join(", ")
+                )));
             }
             for a in &doomed {
                 state.remove_instance(a);
                 ui.out(&format!("Removed {a}\n"));
             }
             state.bump_serial();
-            backend.write(&state).map_err(|e| Diagnostic::error("Cannot save the state").detail(e.to_string()))?;
+            backend
+                .write(&state)
+                .map_err(|e| Diagnostic::error("Cannot save the state").detail(e.to_string()))?;
             let _ = lock.release();
             ui.out(&format!("Successfully removed {} resource instance(s). The objects themselves still exist.\n", doomed.len()));
         }
         StateCommand::Mv { from, to } => {
             let (from_t, to_t) = (parse(&from)?, parse(&to)?);
-            let lock = backend.lock("OperationTypeState", std::time::Duration::ZERO).map_err(|e| Diagnostic::error("Error acquiring the state lock").detail(e.to_string()))?;
+            let lock = backend
+                .lock("OperationTypeState", std::time::Duration::ZERO)
+                .map_err(|e| {
+                    Diagnostic::error("Error acquiring the state lock").detail(e.to_string())
+                })?;
             let mut state = read(&*backend)?;
             let result = match (&from_t, &to_t) {
                 (TargetAddr::Resource(a), TargetAddr::Resource(b)) => state.move_resource(a, b),
                 (TargetAddr::Instance(a), TargetAddr::Instance(b)) => state.move_instance(a, b),
-                (TargetAddr::Instance(a), TargetAddr::Resource(b)) => state.move_instance(a, &b.instance(crate::addr::InstanceKey::None)),
-                (TargetAddr::Resource(a), TargetAddr::Instance(b)) => state.move_instance(&a.instance(crate::addr::InstanceKey::None), b),
-                _ => return Err(Diagnostic::error("Unsupported move").detail("state mv moves resources and resource instances, not whole modules.")),
+                (TargetAddr::Instance(a), TargetAddr::Resource(b)) => {
+                    state.move_instance(a, &b.instance(crate::addr::InstanceKey::None))
+                }
+                (TargetAddr::Resource(a), TargetAddr::Instance(b)) => {
+                    state.move_instance(&a.instance(crate::addr::InstanceKey::None), b)
+                }
+                _ => {
+                    return Err(Diagnostic::error("Unsupported move").detail(
+                        "state mv moves resources and resource instances, not whole modules.",
+                    ))
+                }
             };
             result.map_err(|e| Diagnostic::error("Cannot move").detail(e.to_string()))?;
             state.bump_serial();
-            backend.write(&state).map_err(|e| Diagnostic::error("Cannot save the state").detail(e.to_string()))?;
+            backend
+                .write(&state)
+                .map_err(|e| Diagnostic::error("Cannot save the state").detail(e.to_string()))?;
             let _ = lock.release();
-            ui.out(&format!("Move \"{from}\" to \"{to}\"\nSuccessfully moved 1 object.\n"));
+            ui.out(&format!(
+                "Move \"{from}\" to \"{to}\"\nSuccessfully moved 1 object.\n"
+            ));
         }
     }
     Ok(())

@@ -28,7 +28,10 @@ impl Ui {
             ColorChoice::Never => false,
             ColorChoice::Auto => tty && !env_off,
         };
-        Ui { color_out: decide(std::io::stdout().is_terminal()), color_err: decide(std::io::stderr().is_terminal()) }
+        Ui {
+            color_out: decide(std::io::stdout().is_terminal()),
+            color_err: decide(std::io::stderr().is_terminal()),
+        }
     }
 
     pub fn out(&self, text: &str) {

@@ -26,7 +26,9 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new(chdir: Option<&Path>) -> Result<Workspace, Diagnostic> {
-        let cwd = std::env::current_dir().map_err(|e| Diagnostic::error("Cannot read the current directory").detail(e.to_string()))?;
+        let cwd = std::env::current_dir().map_err(|e| {
+            Diagnostic::error("Cannot read the current directory").detail(e.to_string())
+        })?;
         let dir = match chdir {
             Some(d) => cwd.join(d),
             None => cwd.clone(),
@@ -35,11 +37,17 @@ impl Workspace {
             return Err(Diagnostic::error("Invalid --chdir")
                 .detail(format!("The directory {} does not exist.", dir.display())));
         }
-        Ok(Workspace { dir, display_base: cwd })
+        Ok(Workspace {
+            dir,
+            display_base: cwd,
+        })
     }
 
     pub fn relative(&self, p: &Path) -> String {
-        p.strip_prefix(&self.display_base).unwrap_or(p).display().to_string()
+        p.strip_prefix(&self.display_base)
+            .unwrap_or(p)
+            .display()
+            .to_string()
     }
 }
 
@@ -65,8 +73,18 @@ pub fn load(ws: &Workspace, ui: &Ui) -> Option<(Loaded, Diagnostics)> {
     let registry = registry();
     let (graph, gdiags) = graph::build(&config);
     diags.extend(gdiags);
-    let loaded = Loaded { config: Arc::new(config), graph: Arc::new(graph), registry: Arc::new(registry) };
-    let run_probe = crate::engine::run::Run::new(loaded.config.clone(), loaded.graph.clone(), loaded.registry.clone(), crate::state::State::new(), BTreeMap::new());
+    let loaded = Loaded {
+        config: Arc::new(config),
+        graph: Arc::new(graph),
+        registry: Arc::new(registry),
+    };
+    let run_probe = crate::engine::run::Run::new(
+        loaded.config.clone(),
+        loaded.graph.clone(),
+        loaded.registry.clone(),
+        crate::state::State::new(),
+        BTreeMap::new(),
+    );
     diags.extend(crate::plan::planner::validate_static(&run_probe));
     if diags.has_errors() {
         ui.diagnostics(&diags, &loaded.config.sources);
@@ -76,8 +94,14 @@ pub fn load(ws: &Workspace, ui: &Ui) -> Option<(Loaded, Diagnostics)> {
 }
 
 /// Resolves root variables from files, the environment and `--var`.
-pub fn variables(ws: &Workspace, loaded: &mut Loaded, args: &[VarArg]) -> (BTreeMap<String, Value>, Diagnostics) {
-    let env: BTreeMap<String, String> = std::env::vars().filter(|(k, _)| k.starts_with("TF_VAR_")).collect();
+pub fn variables(
+    ws: &Workspace,
+    loaded: &mut Loaded,
+    args: &[VarArg],
+) -> (BTreeMap<String, Value>, Diagnostics) {
+    let env: BTreeMap<String, String> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("TF_VAR_"))
+        .collect();
     let config = Arc::make_mut(&mut loaded.config);
     let mut sources = config.sources.clone();
     let (values, diags) = inputs::resolve(&config.root, args, &env, &ws.display_base, &mut sources);
@@ -90,7 +114,12 @@ pub fn backend(ws: &Workspace, config: Option<&Config>) -> Arc<dyn Backend> {
     let path = config
         .and_then(|c| c.root.backend.as_ref())
         .and_then(|b| b.body.attribute("path"))
-        .and_then(|a| a.expr.as_literal().and_then(|v| v.as_str()).map(str::to_string))
+        .and_then(|a| {
+            a.expr
+                .as_literal()
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| DEFAULT_STATE_PATH.to_string());
     Arc::new(LocalBackend::new(ws.dir.join(path)))
 }

@@ -57,11 +57,17 @@ impl Body {
             if !attributes.contains(&attr.name.as_str()) {
                 let mut d = Diagnostic::error("Unsupported argument")
                     .at(attr.name_span)
-                    .detail(format!("An argument named \"{}\" is not expected in {context}.", attr.name));
+                    .detail(format!(
+                        "An argument named \"{}\" is not expected in {context}.",
+                        attr.name
+                    ));
                 if let Some(s) = crate::suggest::closest(&attr.name, attributes.iter().copied()) {
                     d = d.hint(format!("did you mean \"{s}\"?"));
                 } else if blocks.contains(&attr.name.as_str()) {
-                    d = d.hint(format!("\"{}\" is a block: write `{} {{ … }}` without the equals sign", attr.name, attr.name));
+                    d = d.hint(format!(
+                        "\"{}\" is a block: write `{} {{ … }}` without the equals sign",
+                        attr.name, attr.name
+                    ));
                 }
                 diags.push(d);
             }
@@ -70,11 +76,17 @@ impl Body {
             if !blocks.contains(&block.kind.as_str()) {
                 let mut d = Diagnostic::error("Unsupported block type")
                     .at(block.kind_span)
-                    .detail(format!("Blocks of type \"{}\" are not expected in {context}.", block.kind));
+                    .detail(format!(
+                        "Blocks of type \"{}\" are not expected in {context}.",
+                        block.kind
+                    ));
                 if let Some(s) = crate::suggest::closest(&block.kind, blocks.iter().copied()) {
                     d = d.hint(format!("did you mean \"{s}\"?"));
                 } else if attributes.contains(&block.kind.as_str()) {
-                    d = d.hint(format!("\"{}\" is an argument: write `{} = …`", block.kind, block.kind));
+                    d = d.hint(format!(
+                        "\"{}\" is an argument: write `{} = …`",
+                        block.kind, block.kind
+                    ));
                 }
                 diags.push(d);
             }

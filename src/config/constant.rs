@@ -13,7 +13,12 @@ struct ConstScope {
 }
 
 impl Scope for ConstScope {
-    fn resolve(&self, root: &str, _attrs: &[&str], span: Span) -> Result<(Value, usize), Diagnostic> {
+    fn resolve(
+        &self,
+        root: &str,
+        _attrs: &[&str],
+        span: Span,
+    ) -> Result<(Value, usize), Diagnostic> {
         Err(Diagnostic::error("Variables not allowed")
             .at(span)
             .detail(format!("{} cannot refer to \"{root}\": only literal values and functions of them are allowed here.", self.what)))
@@ -39,7 +44,10 @@ pub fn eval_bool(expr: &Expr, dir: &Path, what: &'static str) -> Result<bool, Di
         Value::Bool(b) => Ok(*b),
         other => Err(Diagnostic::error("Incorrect value type")
             .at(expr.span)
-            .detail(format!("{what} must be true or false, not a {}.", other.type_name()))),
+            .detail(format!(
+                "{what} must be true or false, not a {}.",
+                other.type_name()
+            ))),
     }
 }
 
@@ -49,6 +57,9 @@ pub fn eval_string(expr: &Expr, dir: &Path, what: &'static str) -> Result<String
         Value::String(s) => Ok(s),
         other => Err(Diagnostic::error("Incorrect value type")
             .at(expr.span)
-            .detail(format!("{what} must be a string, not a {}.", other.type_name()))),
+            .detail(format!(
+                "{what} must be a string, not a {}.",
+                other.type_name()
+            ))),
     }
 }

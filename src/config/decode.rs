@@ -13,7 +13,14 @@ use crate::lang::{Expr, ExprKind};
 use crate::value::{Type, Value};
 
 const TOP_LEVEL: &[&str] = &[
-    "terraform", "provider", "variable", "locals", "resource", "data", "output", "module",
+    "terraform",
+    "provider",
+    "variable",
+    "locals",
+    "resource",
+    "data",
+    "output",
+    "module",
 ];
 
 /// Meta-arguments every resource and data block accepts.
@@ -21,7 +28,14 @@ pub const RESOURCE_META: &[&str] = &["count", "for_each", "depends_on", "provide
 
 /// Names that cannot be used for variables, because Terraform reserves them.
 const RESERVED_VARIABLE_NAMES: &[&str] = &[
-    "source", "version", "providers", "count", "for_each", "lifecycle", "depends_on", "locals",
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "lifecycle",
+    "depends_on",
+    "locals",
 ];
 
 /// Adds the blocks of one file's body to `module`.
@@ -45,12 +59,26 @@ pub fn decode_into(module: &mut Module, body: &Body, diags: &mut Diagnostics) {
             }
             "variable" => {
                 if let Some(v) = decode_variable(block, &dir, diags) {
-                    insert_unique(&mut module.variables, v.name.clone(), v, block, "variable", diags);
+                    insert_unique(
+                        &mut module.variables,
+                        v.name.clone(),
+                        v,
+                        block,
+                        "variable",
+                        diags,
+                    );
                 }
             }
             "locals" => {
-                let names: Vec<&str> = block.body.attributes.iter().map(|a| a.name.as_str()).collect();
-                block.body.check_allowed(&names, &[], "a locals block", diags);
+                let names: Vec<&str> = block
+                    .body
+                    .attributes
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect();
+                block
+                    .body
+                    .check_allowed(&names, &[], "a locals block", diags);
                 for attr in &block.body.attributes {
                     let local = Local {
                         name: attr.name.clone(),
@@ -58,21 +86,32 @@ pub fn decode_into(module: &mut Module, body: &Body, diags: &mut Diagnostics) {
                         span: attr.name_span,
                     };
                     if let Some(prev) = module.locals.get(&attr.name) {
-                        diags.push(duplicate("local value", &attr.name, attr.name_span, prev.span));
+                        diags.push(duplicate(
+                            "local value",
+                            &attr.name,
+                            attr.name_span,
+                            prev.span,
+                        ));
                     } else {
                         module.locals.insert(attr.name.clone(), local);
                     }
                 }
             }
             "resource" | "data" => {
-                let mode = if block.kind == "data" { Mode::Data } else { Mode::Managed };
+                let mode = if block.kind == "data" {
+                    Mode::Data
+                } else {
+                    Mode::Managed
+                };
                 if let Some(r) = decode_resource(block, mode, &dir, diags) {
-                    if let Some(prev) = module
-                        .resources
-                        .iter()
-                        .find(|p| p.mode == r.mode && p.type_name == r.type_name && p.name == r.name)
-                    {
-                        let what = if mode == Mode::Data { "data source" } else { "resource" };
+                    if let Some(prev) = module.resources.iter().find(|p| {
+                        p.mode == r.mode && p.type_name == r.type_name && p.name == r.name
+                    }) {
+                        let what = if mode == Mode::Data {
+                            "data source"
+                        } else {
+                            "resource"
+                        };
                         diags.push(
                             duplicate(what, &r.addr(&module.path).to_string(), r.span, prev.span)
                                 .hint("each resource block needs a unique name within its type; use count or for_each for several instances"),
@@ -84,7 +123,14 @@ pub fn decode_into(module: &mut Module, body: &Body, diags: &mut Diagnostics) {
             }
             "output" => {
                 if let Some(o) = decode_output(block, &dir, diags) {
-                    insert_unique(&mut module.outputs, o.name.clone(), o, block, "output", diags);
+                    insert_unique(
+                        &mut module.outputs,
+                        o.name.clone(),
+                        o,
+                        block,
+                        "output",
+                        diags,
+                    );
                 }
             }
             // Module calls are decoded by the loader, which also loads the child module.
@@ -131,10 +177,17 @@ fn insert_unique<T: HasSpan>(
     }
 }
 
-fn duplicate(what: &str, name: &str, span: crate::diag::Span, _prev: crate::diag::Span) -> Diagnostic {
+fn duplicate(
+    what: &str,
+    name: &str,
+    span: crate::diag::Span,
+    _prev: crate::diag::Span,
+) -> Diagnostic {
     Diagnostic::error(format!("Duplicate {what}"))
         .at(span)
-        .detail(format!("A {what} named \"{name}\" was already declared. Names must be unique within a module."))
+        .detail(format!(
+            "A {what} named \"{name}\" was already declared. Names must be unique within a module."
+        ))
 }
 
 /// Checks the block has exactly `n` labels, naming them in the error.
@@ -142,7 +195,11 @@ pub fn expect_labels(block: &Block, names: &[&str], diags: &mut Diagnostics) -> 
     if block.labels.len() == names.len() {
         return true;
     }
-    let want = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(" ");
+    let want = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(" ");
     diags.push(
         Diagnostic::error(format!("Wrong number of labels for a {} block", block.kind))
             .at(block.kind_span)
@@ -181,9 +238,18 @@ fn decode_terraform(module: &mut Module, block: &Block, diags: &mut Diagnostics)
             );
             continue;
         }
-        b.body.check_allowed(&["path", "workspace_dir"], &[], "a local backend block", diags);
+        b.body.check_allowed(
+            &["path", "workspace_dir"],
+            &[],
+            "a local backend block",
+            diags,
+        );
         if module.backend.is_some() {
-            diags.push(Diagnostic::error("Duplicate backend configuration").at(b.span).detail("A module may declare only one backend."));
+            diags.push(
+                Diagnostic::error("Duplicate backend configuration")
+                    .at(b.span)
+                    .detail("A module may declare only one backend."),
+            );
         }
         module.backend = Some(BackendConfig {
             kind,
@@ -221,12 +287,21 @@ fn decode_variable(block: &Block, dir: &Path, diags: &mut Diagnostics) -> Option
         diags.push(
             Diagnostic::error("Invalid variable name")
                 .at(name_span)
-                .detail(format!("The variable name \"{name}\" is reserved because it is a module block argument.")),
+                .detail(format!(
+                "The variable name \"{name}\" is reserved because it is a module block argument."
+            )),
         );
     }
     let b = &block.body;
     b.check_allowed(
-        &["type", "default", "description", "sensitive", "nullable", "ephemeral"],
+        &[
+            "type",
+            "default",
+            "description",
+            "sensitive",
+            "nullable",
+            "ephemeral",
+        ],
         &["validation"],
         "a variable block",
         diags,
@@ -235,9 +310,9 @@ fn decode_variable(block: &Block, dir: &Path, diags: &mut Diagnostics) -> Option
         .attribute("type")
         .and_then(|a| push_err(parse_type(&a.expr, dir), diags))
         .unwrap_or(Type::Any);
-    let mut default = b
-        .attribute("default")
-        .and_then(|a| push_err(eval_constant(&a.expr, dir, "A variable's default"), diags).map(|v| (v, a)));
+    let mut default = b.attribute("default").and_then(|a| {
+        push_err(eval_constant(&a.expr, dir, "A variable's default"), diags).map(|v| (v, a))
+    });
     if let Some((v, attr)) = default.take() {
         match ty.convert(v) {
             Ok(v) => default = Some((v, attr)),
@@ -249,7 +324,8 @@ fn decode_variable(block: &Block, dir: &Path, diags: &mut Diagnostics) -> Option
         }
     }
     let flag = |n: &str, what: &'static str, diags: &mut Diagnostics| {
-        b.attribute(n).and_then(|a| push_err(eval_bool(&a.expr, dir, what), diags))
+        b.attribute(n)
+            .and_then(|a| push_err(eval_bool(&a.expr, dir, what), diags))
     };
     let sensitive = flag("sensitive", "sensitive", diags).unwrap_or(false);
     let nullable = flag("nullable", "nullable", diags).unwrap_or(true);
@@ -258,7 +334,12 @@ fn decode_variable(block: &Block, dir: &Path, diags: &mut Diagnostics) -> Option
         .and_then(|a| push_err(eval_string(&a.expr, dir, "description"), diags));
     let mut validations = Vec::new();
     for v in b.blocks_of("validation") {
-        v.body.check_allowed(&["condition", "error_message"], &[], "a validation block", diags);
+        v.body.check_allowed(
+            &["condition", "error_message"],
+            &[],
+            "a validation block",
+            diags,
+        );
         let condition = required(&v.body, "condition", v, diags);
         let message = required(&v.body, "error_message", v, diags);
         if let (Some(c), Some(m)) = (condition, message) {
@@ -286,7 +367,9 @@ fn decode_variable(block: &Block, dir: &Path, diags: &mut Diagnostics) -> Option
 fn check_only_refers_to_self(expr: &Expr, name: &str, diags: &mut Diagnostics) {
     let mut found = false;
     super::refs::walk_references(expr, &mut |parts, _| {
-        if parts.first().map(String::as_str) == Some("var") && parts.get(1).map(String::as_str) == Some(name) {
+        if parts.first().map(String::as_str) == Some("var")
+            && parts.get(1).map(String::as_str) == Some(name)
+        {
             found = true;
         }
     });
@@ -299,13 +382,20 @@ fn check_only_refers_to_self(expr: &Expr, name: &str, diags: &mut Diagnostics) {
     }
 }
 
-pub fn required<'a>(body: &'a Body, name: &str, block: &Block, diags: &mut Diagnostics) -> Option<&'a Attribute> {
+pub fn required<'a>(
+    body: &'a Body,
+    name: &str,
+    block: &Block,
+    diags: &mut Diagnostics,
+) -> Option<&'a Attribute> {
     let found = body.attribute(name);
     if found.is_none() {
         diags.push(
             Diagnostic::error("Missing required argument")
                 .at(block.kind_span)
-                .detail(format!("The argument \"{name}\" is required, but no definition was found.")),
+                .detail(format!(
+                    "The argument \"{name}\" is required, but no definition was found."
+                )),
         );
     }
     found
@@ -316,7 +406,10 @@ pub fn decode_references(attr: &Attribute, diags: &mut Diagnostics) -> Vec<Refer
         diags.push(
             Diagnostic::error("Invalid expression")
                 .at(attr.expr.span)
-                .detail(format!("{} must be a list of references, such as [aws_vpc.main].", attr.name)),
+                .detail(format!(
+                    "{} must be a list of references, such as [aws_vpc.main].",
+                    attr.name
+                )),
         );
         return Vec::new();
     };
@@ -336,17 +429,29 @@ pub fn decode_references(attr: &Attribute, diags: &mut Diagnostics) -> Vec<Refer
         .collect()
 }
 
-fn decode_resource(block: &Block, mode: Mode, dir: &Path, diags: &mut Diagnostics) -> Option<Resource> {
+fn decode_resource(
+    block: &Block,
+    mode: Mode,
+    dir: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Resource> {
     if !expect_labels(block, &["type", "name"], diags) {
         return None;
     }
     let (type_name, type_span) = block.labels[0].clone();
     let name = block.labels[1].0.clone();
     let mut body = block.body.clone();
-    let mut take = |n: &str| body.attributes.iter().position(|a| a.name == n).map(|i| body.attributes.remove(i));
+    let mut take = |n: &str| {
+        body.attributes
+            .iter()
+            .position(|a| a.name == n)
+            .map(|i| body.attributes.remove(i))
+    };
     let count = take("count").map(|a| a.expr);
     let for_each = take("for_each").map(|a| a.expr);
-    let depends_on = take("depends_on").map(|a| decode_references(&a, diags)).unwrap_or_default();
+    let depends_on = take("depends_on")
+        .map(|a| decode_references(&a, diags))
+        .unwrap_or_default();
     let provider = take("provider").and_then(|a| match a.expr.as_traversal() {
         Some(parts) if parts.len() <= 2 => Some((parts.join("."), a.expr.span)),
         _ => {
@@ -371,7 +476,11 @@ fn decode_resource(block: &Block, mode: Mode, dir: &Path, diags: &mut Diagnostic
         lifecycle = decode_lifecycle(lb, dir, diags);
     }
     for extra in lifecycle_blocks {
-        diags.push(Diagnostic::error("Duplicate lifecycle block").at(extra.kind_span).detail("A resource may have only one lifecycle block."));
+        diags.push(
+            Diagnostic::error("Duplicate lifecycle block")
+                .at(extra.kind_span)
+                .detail("A resource may have only one lifecycle block."),
+        );
     }
     body.blocks.retain(|b| b.kind != "lifecycle");
     Some(Resource {
@@ -391,7 +500,12 @@ fn decode_resource(block: &Block, mode: Mode, dir: &Path, diags: &mut Diagnostic
 
 fn decode_lifecycle(block: &Block, dir: &Path, diags: &mut Diagnostics) -> Lifecycle {
     block.body.check_allowed(
-        &["prevent_destroy", "create_before_destroy", "ignore_changes", "replace_triggered_by"],
+        &[
+            "prevent_destroy",
+            "create_before_destroy",
+            "ignore_changes",
+            "replace_triggered_by",
+        ],
         &["precondition", "postcondition"],
         "a lifecycle block",
         diags,
@@ -458,7 +572,13 @@ fn decode_output(block: &Block, dir: &Path, diags: &mut Diagnostics) -> Option<O
     }
     let b = &block.body;
     b.check_allowed(
-        &["value", "description", "sensitive", "depends_on", "ephemeral"],
+        &[
+            "value",
+            "description",
+            "sensitive",
+            "depends_on",
+            "ephemeral",
+        ],
         &["precondition"],
         "an output block",
         diags,

@@ -49,7 +49,9 @@ pub fn resolve(
                     Ok(v) => {
                         raw.insert(name.to_string(), (v, Origin::Env));
                     }
-                    Err(msg) => diags.push(Diagnostic::error("Invalid value for variable").detail(format!("The environment variable {key} is not valid: {msg}"))),
+                    Err(msg) => diags.push(Diagnostic::error("Invalid value for variable").detail(
+                        format!("The environment variable {key} is not valid: {msg}"),
+                    )),
                 }
             }
         }
@@ -64,25 +66,51 @@ pub fn resolve(
         let mut auto: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".auto.tfvars")))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(".auto.tfvars"))
+            })
             .collect();
         auto.sort();
         files.extend(auto);
     }
     for file in &files {
-        read_tfvars(module, file, display_base, sources, &mut raw, &mut diags, false);
+        read_tfvars(
+            module,
+            file,
+            display_base,
+            sources,
+            &mut raw,
+            &mut diags,
+            false,
+        );
     }
     for arg in args {
         match arg {
             VarArg::File(path) => {
-                let path = if path.is_absolute() { path.clone() } else { display_base.join(path) };
-                read_tfvars(module, &path, display_base, sources, &mut raw, &mut diags, true);
+                let path = if path.is_absolute() {
+                    path.clone()
+                } else {
+                    display_base.join(path)
+                };
+                read_tfvars(
+                    module,
+                    &path,
+                    display_base,
+                    sources,
+                    &mut raw,
+                    &mut diags,
+                    true,
+                );
             }
             VarArg::Pair(pair) => {
                 let Some((name, value)) = pair.split_once('=') else {
                     diags.push(
                         Diagnostic::error("Invalid --var option")
-                            .detail(format!("The option --var \"{pair}\" is not of the form NAME=VALUE."))
+                            .detail(format!(
+                                "The option --var \"{pair}\" is not of the form NAME=VALUE."
+                            ))
                             .hint("write --var 'region=eu-west-1'"),
                     );
                     continue;
@@ -93,7 +121,11 @@ pub fn resolve(
                         Ok(v) => {
                             raw.insert(name.to_string(), (v, Origin::Cli));
                         }
-                        Err(msg) => diags.push(Diagnostic::error("Invalid value for variable").detail(format!("The value given with --var for \"{name}\" is not valid: {msg}"))),
+                        Err(msg) => diags.push(
+                            Diagnostic::error("Invalid value for variable").detail(format!(
+                                "The value given with --var for \"{name}\" is not valid: {msg}"
+                            )),
+                        ),
                     },
                     None => diags.push(undeclared(module, name, "--var")),
                 }
@@ -137,7 +169,9 @@ pub fn resolve(
             diags.push(
                 Diagnostic::error("Required variable not set")
                     .at(var.span)
-                    .detail(format!("The variable \"{name}\" is not nullable, but its value is null.")),
+                    .detail(format!(
+                        "The variable \"{name}\" is not nullable, but its value is null."
+                    )),
             );
             continue;
         }
@@ -152,7 +186,9 @@ fn undeclared(module: &Module, name: &str, from: &str) -> Diagnostic {
     if let Some(s) = crate::suggest::closest(name, module.variables.keys().map(String::as_str)) {
         d = d.hint(format!("did you mean \"{s}\"?"));
     } else {
-        d = d.hint(format!("declare it with variable \"{name}\" {{}} or remove the assignment"));
+        d = d.hint(format!(
+            "declare it with variable \"{name}\" {{}} or remove the assignment"
+        ));
     }
     d
 }
@@ -163,11 +199,14 @@ fn parse_raw(var: &Variable, raw: &str) -> Result<Value, String> {
     match var.ty {
         Type::String | Type::Number | Type::Bool | Type::Any => Ok(Value::String(raw.to_string())),
         _ => {
-            let expr = hcl_edit::parser::parse_expr(raw).map_err(|e| e.message().replace('\n', " "))?;
+            let expr =
+                hcl_edit::parser::parse_expr(raw).map_err(|e| e.message().replace('\n', " "))?;
             let mut sources = SourceMap::new();
             let id = sources.add("<value>", raw);
-            let lowered = crate::lang::lower::lower_expr(&expr, id, crate::diag::Span::new(id, 0..raw.len()));
-            eval_constant(&lowered, Path::new("."), "A variable value").map_err(|d| d.detail.unwrap_or(d.summary))
+            let lowered =
+                crate::lang::lower::lower_expr(&expr, id, crate::diag::Span::new(id, 0..raw.len()));
+            eval_constant(&lowered, Path::new("."), "A variable value")
+                .map_err(|d| d.detail.unwrap_or(d.summary))
         }
     }
 }
@@ -188,7 +227,11 @@ fn read_tfvars(
             return;
         }
     };
-    let name = path.strip_prefix(display_base).unwrap_or(path).to_string_lossy().to_string();
+    let name = path
+        .strip_prefix(display_base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .to_string();
     let Some(body) = parse_file(&name, text, sources, diags) else {
         return;
     };
@@ -204,7 +247,14 @@ fn read_tfvars(
             let d = undeclared(module, &attr.name, "a variables file").at(attr.name_span);
             // Terraform warns for undeclared names in files (they may be shared between
             // configurations) and errors for --var-file only when it was named explicitly.
-            let d = if explicit { d } else { Diagnostic { severity: crate::diag::Severity::Warning, ..d } };
+            let d = if explicit {
+                d
+            } else {
+                Diagnostic {
+                    severity: crate::diag::Severity::Warning,
+                    ..d
+                }
+            };
             diags.push(d);
             continue;
         }

@@ -64,7 +64,14 @@ pub fn load(dir: &Path, display_base: &Path) -> (Option<Config>, Diagnostics) {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let mut stack = Vec::new();
-    let root = load_module(dir, ModulePath::root(), display_base, &mut sources, &mut diags, &mut stack);
+    let root = load_module(
+        dir,
+        ModulePath::root(),
+        display_base,
+        &mut sources,
+        &mut diags,
+        &mut stack,
+    );
     match root {
         Some(root) => (Some(Config { root, sources }), diags),
         None => (None, diags),
@@ -77,7 +84,12 @@ fn display_name(path: &Path, base: &Path) -> String {
 }
 
 /// Parses one file's text into a [`Body`], reporting a syntax error at its place.
-pub fn parse_file(name: &str, text: String, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Body> {
+pub fn parse_file(
+    name: &str,
+    text: String,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Body> {
     let id = sources.add(name, text);
     let text = sources.text(id);
     let whole = Span::new(id, 0..0);
@@ -119,14 +131,19 @@ fn load_module(
     let files = match tf_files(dir) {
         Ok(files) => files,
         Err(e) => {
-            diags.push(Diagnostic::error("Cannot read configuration directory").detail(e.to_string()));
+            diags.push(
+                Diagnostic::error("Cannot read configuration directory").detail(e.to_string()),
+            );
             return None;
         }
     };
     if files.is_empty() && path.is_root() {
         diags.push(
             Diagnostic::error("No configuration files")
-                .detail(format!("The directory {} contains no .tf files.", dir.display()))
+                .detail(format!(
+                    "The directory {} contains no .tf files.",
+                    dir.display()
+                ))
                 .hint("run clusterform in a directory with .tf files, or pass --chdir DIR"),
         );
         return None;
@@ -151,7 +168,8 @@ fn load_module(
                     bodies.push(body);
                 }
             }
-            Err(e) => diags.push(Diagnostic::error("Cannot read configuration file").detail(e.to_string())),
+            Err(e) => diags
+                .push(Diagnostic::error("Cannot read configuration file").detail(e.to_string())),
         }
     }
     for body in &bodies {
@@ -165,7 +183,10 @@ fn load_module(
                     diags.push(
                         Diagnostic::error("Duplicate module call")
                             .at(block.span)
-                            .detail(format!("A module call named \"{}\" was already declared.", call.name)),
+                            .detail(format!(
+                                "A module call named \"{}\" was already declared.",
+                                call.name
+                            )),
                     );
                 } else {
                     module.module_calls.insert(call.name.clone(), call);
@@ -177,7 +198,14 @@ fn load_module(
     Some(module)
 }
 
-const MODULE_ARGS: &[&str] = &["source", "version", "providers", "depends_on", "count", "for_each"];
+const MODULE_ARGS: &[&str] = &[
+    "source",
+    "version",
+    "providers",
+    "depends_on",
+    "count",
+    "for_each",
+];
 
 fn load_call(
     parent: &Module,
@@ -193,7 +221,9 @@ fn load_call(
     let (name, _) = block.labels[0].clone();
     let body = &block.body;
     let source_attr = super::decode::required(body, "source", block, diags)?;
-    let source = eval_string(&source_attr.expr, &parent.dir, "A module source").map_err(|d| diags.push(d)).ok()?;
+    let source = eval_string(&source_attr.expr, &parent.dir, "A module source")
+        .map_err(|d| diags.push(d))
+        .ok()?;
     for meta in ["count", "for_each"] {
         if let Some(a) = body.attribute(meta) {
             diags.push(
@@ -227,7 +257,9 @@ fn load_call(
         diags.push(
             Diagnostic::error("Module calls itself")
                 .at(source_attr.expr.span)
-                .detail(format!("Loading \"{source}\" would include a module inside itself.")),
+                .detail(format!(
+                    "Loading \"{source}\" would include a module inside itself."
+                )),
         );
         return None;
     }
@@ -243,8 +275,13 @@ fn load_call(
         if !module.variables.contains_key(&input.name) {
             let mut d = Diagnostic::error("Unsupported argument")
                 .at(input.name_span)
-                .detail(format!("The module \"{name}\" has no input variable named \"{}\".", input.name));
-            if let Some(s) = crate::suggest::closest(&input.name, module.variables.keys().map(String::as_str)) {
+                .detail(format!(
+                    "The module \"{name}\" has no input variable named \"{}\".",
+                    input.name
+                ));
+            if let Some(s) =
+                crate::suggest::closest(&input.name, module.variables.keys().map(String::as_str))
+            {
                 d = d.hint(format!("did you mean \"{s}\"?"));
             }
             diags.push(d);
@@ -263,11 +300,22 @@ fn load_call(
     if let Some(p) = body.attribute("providers") {
         if let crate::lang::ExprKind::Object(entries) = &p.expr.kind {
             for (k, v) in entries {
-                match (k.as_traversal().or_else(|| k.as_literal().and_then(|l| l.as_str()).map(|s| vec![s.to_string()])), v.as_traversal()) {
+                match (
+                    k.as_traversal().or_else(|| {
+                        k.as_literal()
+                            .and_then(|l| l.as_str())
+                            .map(|s| vec![s.to_string()])
+                    }),
+                    v.as_traversal(),
+                ) {
                     (Some(k), Some(v)) => {
                         providers.insert(k.join("."), v.join("."));
                     }
-                    _ => diags.push(Diagnostic::error("Invalid providers map").at(p.expr.span).detail("Write providers = { aws = aws.west }.")),
+                    _ => diags.push(
+                        Diagnostic::error("Invalid providers map")
+                            .at(p.expr.span)
+                            .detail("Write providers = { aws = aws.west }."),
+                    ),
                 }
             }
         }
@@ -278,7 +326,10 @@ fn load_call(
         span: block.span,
         source_span: source_attr.expr.span,
         inputs,
-        depends_on: body.attribute("depends_on").map(|a| decode_references(a, diags)).unwrap_or_default(),
+        depends_on: body
+            .attribute("depends_on")
+            .map(|a| decode_references(a, diags))
+            .unwrap_or_default(),
         providers,
         module: Box::new(module),
     })

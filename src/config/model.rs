@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::body::{Attribute, Body};
-use crate::addr::{Mode, ResourceAddr, ModulePath};
+use crate::addr::{Mode, ModulePath, ResourceAddr};
 use crate::diag::Span;
 use crate::lang::Expr;
 use crate::value::{Type, Value};

@@ -92,17 +92,30 @@ fn walk(expr: &Expr, bound: &mut Vec<String>, f: &mut dyn FnMut(&[String], Span)
     }
 }
 
-fn walk_template(parts: &[TemplatePart], bound: &mut Vec<String>, f: &mut dyn FnMut(&[String], Span)) {
+fn walk_template(
+    parts: &[TemplatePart],
+    bound: &mut Vec<String>,
+    f: &mut dyn FnMut(&[String], Span),
+) {
     for part in parts {
         match part {
             TemplatePart::Literal(_) => {}
             TemplatePart::Interp(e) => walk(e, bound, f),
-            TemplatePart::If { cond, then, otherwise } => {
+            TemplatePart::If {
+                cond,
+                then,
+                otherwise,
+            } => {
                 walk(cond, bound, f);
                 walk_template(then, bound, f);
                 walk_template(otherwise, bound, f);
             }
-            TemplatePart::For { key_var, value_var, collection, body } => {
+            TemplatePart::For {
+                key_var,
+                value_var,
+                collection,
+                body,
+            } => {
                 walk(collection, bound, f);
                 let depth = bound.len();
                 bound.extend(key_var.iter().cloned());

@@ -28,14 +28,22 @@ pub fn parse_type(expr: &Expr, dir: &Path) -> Result<Type, Diagnostic> {
             "any" => Ok(Type::Any),
             other => Err(invalid(expr, format!("\"{other}\" is not a type."))),
         },
-        ExprKind::Literal(Value::String(s)) if ["string", "number", "bool", "any"].contains(&s.as_str()) => {
-            Err(invalid(expr, format!("Type names are keywords, not strings: write {s} without quotes.")))
+        ExprKind::Literal(Value::String(s))
+            if ["string", "number", "bool", "any"].contains(&s.as_str()) =>
+        {
+            Err(invalid(
+                expr,
+                format!("Type names are keywords, not strings: write {s} without quotes."),
+            ))
         }
         ExprKind::Call { name, args, .. } => {
             let one = || -> Result<&Expr, Diagnostic> {
                 match args.as_slice() {
                     [a] => Ok(a),
-                    _ => Err(invalid(expr, format!("{name}(…) takes exactly one argument."))),
+                    _ => Err(invalid(
+                        expr,
+                        format!("{name}(…) takes exactly one argument."),
+                    )),
                 }
             };
             match name.as_str() {
@@ -44,9 +52,15 @@ pub fn parse_type(expr: &Expr, dir: &Path) -> Result<Type, Diagnostic> {
                 "map" => Ok(Type::map(parse_type(one()?, dir)?)),
                 "tuple" => match &one()?.kind {
                     ExprKind::Tuple(items) => Ok(Type::Tuple(
-                        items.iter().map(|t| parse_type(t, dir)).collect::<Result<_, _>>()?,
+                        items
+                            .iter()
+                            .map(|t| parse_type(t, dir))
+                            .collect::<Result<_, _>>()?,
                     )),
-                    _ => Err(invalid(expr, "tuple(…) takes a list of types: tuple([string, number]).")),
+                    _ => Err(invalid(
+                        expr,
+                        "tuple(…) takes a list of types: tuple([string, number]).",
+                    )),
                 },
                 "object" => match &one()?.kind {
                     ExprKind::Object(entries) => {
@@ -54,19 +68,36 @@ pub fn parse_type(expr: &Expr, dir: &Path) -> Result<Type, Diagnostic> {
                         for (k, v) in entries {
                             let key = match k.as_literal().and_then(Value::as_str) {
                                 Some(k) => k.to_string(),
-                                None => return Err(invalid(k, "Object type attribute names must be identifiers.")),
+                                None => {
+                                    return Err(invalid(
+                                        k,
+                                        "Object type attribute names must be identifiers.",
+                                    ))
+                                }
                             };
                             attrs.insert(key, parse_object_attr(v, dir)?);
                         }
                         Ok(Type::Object(attrs))
                     }
-                    _ => Err(invalid(expr, "object(…) takes an object of attribute types: object({ name = string }).")),
+                    _ => Err(invalid(
+                        expr,
+                        "object(…) takes an object of attribute types: object({ name = string }).",
+                    )),
                 },
-                "optional" => Err(invalid(expr, "optional(…) is only allowed for attributes of an object type.")),
-                other => Err(invalid(expr, format!("\"{other}\" is not a type constructor."))),
+                "optional" => Err(invalid(
+                    expr,
+                    "optional(…) is only allowed for attributes of an object type.",
+                )),
+                other => Err(invalid(
+                    expr,
+                    format!("\"{other}\" is not a type constructor."),
+                )),
             }
         }
-        _ => Err(invalid(expr, "A type specification is a type keyword or constructor, not a value.")),
+        _ => Err(invalid(
+            expr,
+            "A type specification is a type keyword or constructor, not a value.",
+        )),
     }
 }
 
@@ -78,14 +109,23 @@ fn parse_object_attr(expr: &Expr, dir: &Path) -> Result<ObjectAttr, Diagnostic> 
                 [t, d] => {
                     let ty = parse_type(t, dir)?;
                     let value = eval_constant(d, dir, "An optional attribute's default")?;
-                    let value = ty
-                        .convert(value)
-                        .map_err(|e| invalid(d, format!("The default does not fit the type {ty}: {e}.")))?;
+                    let value = ty.convert(value).map_err(|e| {
+                        invalid(d, format!("The default does not fit the type {ty}: {e}."))
+                    })?;
                     (ty, Some(value))
                 }
-                _ => return Err(invalid(expr, "optional(…) takes a type and, optionally, a default value.")),
+                _ => {
+                    return Err(invalid(
+                        expr,
+                        "optional(…) takes a type and, optionally, a default value.",
+                    ))
+                }
             };
-            return Ok(ObjectAttr { ty, optional: true, default });
+            return Ok(ObjectAttr {
+                ty,
+                optional: true,
+                default,
+            });
         }
     }
     Ok(ObjectAttr {

@@ -121,7 +121,8 @@ impl Diagnostics {
 
     /// Keeps errors first and orders each group by place, so output is stable.
     pub fn sorted(mut self) -> Diagnostics {
-        self.0.sort_by_key(|d| (d.severity, d.span.map(|s| (s.file, s.start))));
+        self.0
+            .sort_by_key(|d| (d.severity, d.span.map(|s| (s.file, s.start))));
         self
     }
 

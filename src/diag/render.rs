@@ -67,7 +67,11 @@ pub fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         );
         let _ = writeln!(out, "{pad} {bar}");
         let text = sources.line_text(span.file, line).replace('\t', " ");
-        let _ = writeln!(out, "{} {bar} {text}", paint(&line.to_string(), gutter_style, color));
+        let _ = writeln!(
+            out,
+            "{} {bar} {text}",
+            paint(&line.to_string(), gutter_style, color)
+        );
         let line_len = text.chars().count();
         let carets = if end_line == line {
             end_col.saturating_sub(col).max(1)

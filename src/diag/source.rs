@@ -52,7 +52,9 @@ pub struct SourceMap {
 
 impl std::fmt::Debug for SourceMap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.files.iter().map(|s| &s.name)).finish()
+        f.debug_list()
+            .entries(self.files.iter().map(|s| &s.name))
+            .finish()
     }
 }
 
@@ -115,7 +117,8 @@ impl SourceMap {
     /// The source text a span covers.
     pub fn snippet(&self, span: Span) -> &str {
         let text = self.text(span.file);
-        text.get(span.start as usize..span.end as usize).unwrap_or("")
+        text.get(span.start as usize..span.end as usize)
+            .unwrap_or("")
     }
 
     /// `file:line:col` of a span's start.

@@ -23,10 +23,20 @@ impl Expansion {
     pub fn instances(&self) -> Vec<(InstanceKey, Repetition)> {
         match self {
             Expansion::Single => vec![(InstanceKey::None, Repetition::None)],
-            Expansion::Count(n) => (0..*n as i64).map(|i| (InstanceKey::Int(i), Repetition::Count(i))).collect(),
+            Expansion::Count(n) => (0..*n as i64)
+                .map(|i| (InstanceKey::Int(i), Repetition::Count(i)))
+                .collect(),
             Expansion::ForEach(map) => map
                 .iter()
-                .map(|(k, v)| (InstanceKey::Str(k.clone()), Repetition::Each { key: k.clone(), value: v.clone() }))
+                .map(|(k, v)| {
+                    (
+                        InstanceKey::Str(k.clone()),
+                        Repetition::Each {
+                            key: k.clone(),
+                            value: v.clone(),
+                        },
+                    )
+                })
                 .collect(),
         }
     }
@@ -72,9 +82,15 @@ pub fn expand(resource: &Resource, scope: &ModuleScope<'_>) -> Result<Expansion,
                 .detail(format!("The given \"count\" argument value is unsuitable: a number is required, not a {}.", other.type_name()))),
         };
     }
-    let Some(expr) = &resource.for_each else { return Ok(Expansion::Single) };
+    let Some(expr) = &resource.for_each else {
+        return Ok(Expansion::Single);
+    };
     let v = Evaluator::new(scope).eval(expr)?;
-    let bad = |detail: String| Diagnostic::error("Invalid for_each argument").at(expr.span).detail(detail);
+    let bad = |detail: String| {
+        Diagnostic::error("Invalid for_each argument")
+            .at(expr.span)
+            .detail(detail)
+    };
     if v.contains_sensitive() {
         return Err(bad("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments: the keys would be shown in plans.".into())
             .hint("wrap the keys in nonsensitive() if they are not secret"));

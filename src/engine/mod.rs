@@ -3,7 +3,7 @@
 
 pub mod expand;
 pub mod resource_config;
+pub mod run;
 pub mod scope;
 pub mod values;
-pub mod run;
 pub mod visit;

@@ -12,7 +12,14 @@ use crate::value::Value;
 use super::scope::ModuleScope;
 
 /// Reports arguments and blocks the schema does not allow, and required ones that are missing.
-pub fn check_body(body: &Body, schema: &Schema, context: &str, extra_args: &[&str], diags: &mut Diagnostics, header: crate::diag::Span) {
+pub fn check_body(
+    body: &Body,
+    schema: &Schema,
+    context: &str,
+    extra_args: &[&str],
+    diags: &mut Diagnostics,
+    header: crate::diag::Span,
+) {
     let settable: Vec<&str> = schema
         .attributes
         .iter()
@@ -37,7 +44,12 @@ pub fn check_body(body: &Body, schema: &Schema, context: &str, extra_args: &[&st
         }
     }
     let only_unknown = Body {
-        attributes: body.attributes.iter().filter(|a| !schema.attributes.contains_key(&a.name)).cloned().collect(),
+        attributes: body
+            .attributes
+            .iter()
+            .filter(|a| !schema.attributes.contains_key(&a.name))
+            .cloned()
+            .collect(),
         blocks: body.blocks.clone(),
         span: body.span,
     };
@@ -47,14 +59,22 @@ pub fn check_body(body: &Body, schema: &Schema, context: &str, extra_args: &[&st
             diags.push(
                 Diagnostic::error("Missing required argument")
                     .at(header)
-                    .detail(format!("The argument \"{name}\" is required, but no definition was found."))
-                    .hint(if a.description.is_empty() { format!("add {name} = …") } else { format!("add {name} = … ({})", a.description) }),
+                    .detail(format!(
+                        "The argument \"{name}\" is required, but no definition was found."
+                    ))
+                    .hint(if a.description.is_empty() {
+                        format!("add {name} = …")
+                    } else {
+                        format!("add {name} = … ({})", a.description)
+                    }),
             );
         }
     }
     for (name, nb) in &schema.blocks {
         let statics: Vec<&Block> = body.blocks_of(name).collect();
-        let has_dynamic = body.blocks_of("dynamic").any(|d| d.labels.first().is_some_and(|l| &l.0 == name));
+        let has_dynamic = body
+            .blocks_of("dynamic")
+            .any(|d| d.labels.first().is_some_and(|l| &l.0 == name));
         if nb.nesting == Nesting::Single && statics.len() > 1 {
             diags.push(
                 Diagnostic::error("Too many blocks")
@@ -66,41 +86,88 @@ pub fn check_body(body: &Body, schema: &Schema, context: &str, extra_args: &[&st
             diags.push(
                 Diagnostic::error("Missing required block")
                     .at(header)
-                    .detail(format!("At least {} \"{name}\" block is required.", nb.min_items)),
+                    .detail(format!(
+                        "At least {} \"{name}\" block is required.",
+                        nb.min_items
+                    )),
             );
         }
         for b in statics {
-            check_body(&b.body, &nb.schema, &format!("a {name} block"), &[], diags, b.kind_span);
+            check_body(
+                &b.body,
+                &nb.schema,
+                &format!("a {name} block"),
+                &[],
+                diags,
+                b.kind_span,
+            );
         }
     }
     for d in body.blocks_of("dynamic") {
         let Some((label, span)) = d.labels.first() else {
-            diags.push(Diagnostic::error("Missing dynamic block label").at(d.kind_span).detail("Write dynamic \"BLOCK_TYPE\" { … }."));
+            diags.push(
+                Diagnostic::error("Missing dynamic block label")
+                    .at(d.kind_span)
+                    .detail("Write dynamic \"BLOCK_TYPE\" { … }."),
+            );
             continue;
         };
         let Some(nb) = schema.blocks.get(label) else {
-            diags.push(Diagnostic::error("Unsupported block type").at(*span).detail(format!("Blocks of type \"{label}\" are not expected in {context}.")));
+            diags.push(
+                Diagnostic::error("Unsupported block type")
+                    .at(*span)
+                    .detail(format!(
+                        "Blocks of type \"{label}\" are not expected in {context}."
+                    )),
+            );
             continue;
         };
-        d.body.check_allowed(&["for_each", "iterator", "labels"], &["content"], "a dynamic block", diags);
+        d.body.check_allowed(
+            &["for_each", "iterator", "labels"],
+            &["content"],
+            "a dynamic block",
+            diags,
+        );
         if d.body.attribute("for_each").is_none() {
-            diags.push(Diagnostic::error("Missing required argument").at(d.kind_span).detail("A dynamic block needs for_each."));
+            diags.push(
+                Diagnostic::error("Missing required argument")
+                    .at(d.kind_span)
+                    .detail("A dynamic block needs for_each."),
+            );
         }
         match d.body.blocks_of("content").next() {
-            Some(c) => check_body(&c.body, &nb.schema, &format!("a {label} block"), &[], diags, c.kind_span),
-            None => diags.push(Diagnostic::error("Missing required block").at(d.kind_span).detail("A dynamic block needs a content block.")),
+            Some(c) => check_body(
+                &c.body,
+                &nb.schema,
+                &format!("a {label} block"),
+                &[],
+                diags,
+                c.kind_span,
+            ),
+            None => diags.push(
+                Diagnostic::error("Missing required block")
+                    .at(d.kind_span)
+                    .detail("A dynamic block needs a content block."),
+            ),
         }
     }
 }
 
 /// Evaluates a body into an object with every schema attribute and block present.
-pub fn eval_body(body: &Body, schema: &Schema, scope: &mut ModuleScope<'_>, diags: &mut Diagnostics) -> Value {
+pub fn eval_body(
+    body: &Body,
+    schema: &Schema,
+    scope: &mut ModuleScope<'_>,
+    diags: &mut Diagnostics,
+) -> Value {
     let mut out = match schema.empty_value() {
         Value::Object(m) => m,
         _ => unreachable!("empty_value is an object"),
     };
     for attr in &body.attributes {
-        let Some(a) = schema.attributes.get(&attr.name) else { continue };
+        let Some(a) = schema.attributes.get(&attr.name) else {
+            continue;
+        };
         let result = Evaluator::new(scope).eval(&attr.expr);
         match result {
             Ok(v) => match a.ty.convert(v) {
@@ -110,7 +177,10 @@ pub fn eval_body(body: &Body, schema: &Schema, scope: &mut ModuleScope<'_>, diag
                 Err(e) => diags.push(
                     Diagnostic::error("Incorrect attribute value type")
                         .at(attr.expr.span)
-                        .detail(format!("Inappropriate value for attribute \"{}\": {e}.", attr.name))
+                        .detail(format!(
+                            "Inappropriate value for attribute \"{}\": {e}.",
+                            attr.name
+                        ))
                         .hint(format!("\"{}\" takes a {}", attr.name, a.ty)),
                 ),
             },
@@ -123,7 +193,10 @@ pub fn eval_body(body: &Body, schema: &Schema, scope: &mut ModuleScope<'_>, diag
         for b in body.blocks_of(name) {
             items.push((b.span.start, eval_body(&b.body, &nb.schema, scope, diags)));
         }
-        for d in body.blocks_of("dynamic").filter(|d| d.labels.first().is_some_and(|l| &l.0 == name)) {
+        for d in body
+            .blocks_of("dynamic")
+            .filter(|d| d.labels.first().is_some_and(|l| &l.0 == name))
+        {
             match eval_dynamic(d, name, &nb.schema, scope, diags) {
                 Some(vs) => items.extend(vs.into_iter().map(|v| (d.span.start, v))),
                 None => unknown = true,
@@ -146,7 +219,13 @@ pub fn eval_body(body: &Body, schema: &Schema, scope: &mut ModuleScope<'_>, diag
 }
 
 /// Expands one `dynamic` block; `None` when its collection is not known yet.
-fn eval_dynamic(d: &Block, label: &str, schema: &Schema, scope: &mut ModuleScope<'_>, diags: &mut Diagnostics) -> Option<Vec<Value>> {
+fn eval_dynamic(
+    d: &Block,
+    label: &str,
+    schema: &Schema,
+    scope: &mut ModuleScope<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Value>> {
     let for_each = d.body.attribute("for_each")?;
     let iterator = d
         .body
@@ -165,14 +244,21 @@ fn eval_dynamic(d: &Block, label: &str, schema: &Schema, scope: &mut ModuleScope
     let pairs: Vec<(Value, Value)> = match collection {
         Value::Unknown => return None,
         Value::Null => Vec::new(),
-        Value::List(items) => items.into_iter().enumerate().map(|(i, v)| (Value::from(i as i64), v)).collect(),
+        Value::List(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Value::from(i as i64), v))
+            .collect(),
         Value::Set(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
         Value::Object(map) => map.into_iter().map(|(k, v)| (Value::from(k), v)).collect(),
         other => {
             diags.push(
                 Diagnostic::error("Invalid dynamic for_each value")
                     .at(for_each.expr.span)
-                    .detail(format!("Cannot use a {} value in for_each: a list, set or map is required.", other.type_name())),
+                    .detail(format!(
+                        "Cannot use a {} value in for_each: a list, set or map is required.",
+                        other.type_name()
+                    )),
             );
             return Some(Vec::new());
         }

@@ -37,7 +37,13 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn new(config: Arc<Config>, graph: Arc<DepGraph>, registry: Arc<Registry>, prior_state: State, root_variables: BTreeMap<String, Value>) -> Run {
+    pub fn new(
+        config: Arc<Config>,
+        graph: Arc<DepGraph>,
+        registry: Arc<Registry>,
+        prior_state: State,
+        root_variables: BTreeMap<String, Value>,
+    ) -> Run {
         let mut values = Values::default();
         values.module_mut(&ModulePath::root()).variables = root_variables.into_iter().collect();
         let root_dir = config.root.dir.clone();
@@ -55,13 +61,17 @@ impl Run {
     }
 
     pub fn module(&self, path: &ModulePath) -> &Module {
-        self.config.module(path).expect("graph nodes name modules of this configuration")
+        self.config
+            .module(path)
+            .expect("graph nodes name modules of this configuration")
     }
 
     pub fn resource_config(&self, addr: &ResourceAddr) -> Option<&Resource> {
-        self.config.module(&addr.module)?.resources.iter().find(|r| {
-            r.mode == addr.mode && r.type_name == addr.type_name && r.name == addr.name
-        })
+        self.config
+            .module(&addr.module)?
+            .resources
+            .iter()
+            .find(|r| r.mode == addr.mode && r.type_name == addr.type_name && r.name == addr.name)
     }
 
     pub fn push(&self, d: Diagnostic) {
@@ -77,7 +87,11 @@ impl Run {
     }
 
     /// Runs `f` with a scope for `module`; the values lock is held only for the call.
-    pub fn with_scope<T>(&self, module: &ModulePath, f: impl FnOnce(&mut ModuleScope<'_>) -> T) -> T {
+    pub fn with_scope<T>(
+        &self,
+        module: &ModulePath,
+        f: impl FnOnce(&mut ModuleScope<'_>) -> T,
+    ) -> T {
         let values = lock(&self.values);
         let m = self.module(module);
         let mut scope = ModuleScope::new(&values, module.clone(), &m.dir, &self.root_dir);
@@ -89,13 +103,19 @@ impl Run {
     }
 
     /// The provider configuration a resource uses, whether or not it is still configured.
-    pub fn provider_key_for(&self, addr: &ResourceAddr, state_provider: Option<&str>) -> ProviderKey {
+    pub fn provider_key_for(
+        &self,
+        addr: &ResourceAddr,
+        state_provider: Option<&str>,
+    ) -> ProviderKey {
         if let Some(k) = self.graph.providers.get(addr) {
             return k.clone();
         }
         // Orphans: the state says which provider (and alias) made them.
         let name = crate::config::model::provider_for_type(&addr.type_name).to_string();
-        let alias = state_provider.and_then(|p| p.rsplit_once("].")).map(|(_, a)| a.to_string());
+        let alias = state_provider
+            .and_then(|p| p.rsplit_once("]."))
+            .map(|(_, a)| a.to_string());
         let local = match alias {
             Some(a) => format!("{name}.{a}"),
             None => name,

@@ -15,7 +15,10 @@ pub enum Repetition {
     #[default]
     None,
     Count(i64),
-    Each { key: String, value: Value },
+    Each {
+        key: String,
+        value: Value,
+    },
 }
 
 pub struct ModuleScope<'v> {
@@ -29,7 +32,12 @@ pub struct ModuleScope<'v> {
 }
 
 impl<'v> ModuleScope<'v> {
-    pub fn new(values: &'v Values, module: ModulePath, module_dir: &Path, root_dir: &Path) -> ModuleScope<'v> {
+    pub fn new(
+        values: &'v Values,
+        module: ModulePath,
+        module_dir: &Path,
+        root_dir: &Path,
+    ) -> ModuleScope<'v> {
         ModuleScope {
             values,
             module,
@@ -44,12 +52,19 @@ impl<'v> ModuleScope<'v> {
         // The graph orders evaluation, so this only happens when an earlier step failed.
         Diagnostic::error("Value not available")
             .at(span)
-            .detail(format!("{what} has no value, because an earlier error stopped it from being evaluated."))
+            .detail(format!(
+                "{what} has no value, because an earlier error stopped it from being evaluated."
+            ))
     }
 }
 
 impl Scope for ModuleScope<'_> {
-    fn resolve(&self, root: &str, attrs: &[&str], span: Span) -> Result<(Value, usize), Diagnostic> {
+    fn resolve(
+        &self,
+        root: &str,
+        attrs: &[&str],
+        span: Span,
+    ) -> Result<(Value, usize), Diagnostic> {
         if let Some(v) = self.extra.get(root) {
             return Ok((v.clone(), 0));
         }
@@ -58,7 +73,9 @@ impl Scope for ModuleScope<'_> {
             if attrs.len() < n {
                 Err(Diagnostic::error("Invalid reference")
                     .at(span)
-                    .detail(format!("\"{root}\" must be followed by an attribute, as in {example}.")))
+                    .detail(format!(
+                        "\"{root}\" must be followed by an attribute, as in {example}."
+                    )))
             } else {
                 Ok(())
             }

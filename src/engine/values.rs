@@ -29,15 +29,17 @@ impl Values {
     }
 
     pub fn set_resource(&mut self, addr: &ResourceAddr, value: Value) {
-        self.module_mut(&addr.module)
-            .resources
-            .insert((addr.mode, addr.type_name.clone(), addr.name.clone()), value);
+        self.module_mut(&addr.module).resources.insert(
+            (addr.mode, addr.type_name.clone(), addr.name.clone()),
+            value,
+        );
     }
 
     pub fn resource(&self, addr: &ResourceAddr) -> Option<&Value> {
-        self.modules
-            .get(&addr.module)?
-            .resources
-            .get(&(addr.mode, addr.type_name.clone(), addr.name.clone()))
+        self.modules.get(&addr.module)?.resources.get(&(
+            addr.mode,
+            addr.type_name.clone(),
+            addr.name.clone(),
+        ))
     }
 }

@@ -16,7 +16,9 @@ pub fn visit_variable(run: &Run, module: &ModulePath, name: &str) -> bool {
         return true; // Set before the walk from --var, files and the environment.
     }
     let m = run.module(module);
-    let Some(var) = m.variables.get(name) else { return false };
+    let Some(var) = m.variables.get(name) else {
+        return false;
+    };
     let mut parent = module.clone();
     let call_name = parent.0.pop().expect("child module has a name");
     let call = &run.module(&parent).module_calls[&call_name];
@@ -31,21 +33,28 @@ pub fn visit_variable(run: &Run, module: &ModulePath, name: &str) -> bool {
         None => None,
     };
     let value = match raw {
-        Some((v, span)) => match var.ty.convert(v) {
-            Ok(v) if v.is_null() && var.default.is_some() && !var.nullable => var.default.clone().unwrap_or(Value::Null),
-            Ok(v) => v,
-            Err(e) => {
-                run.push(
+        Some((v, span)) => {
+            match var.ty.convert(v) {
+                Ok(v) if v.is_null() && var.default.is_some() && !var.nullable => {
+                    var.default.clone().unwrap_or(Value::Null)
+                }
+                Ok(v) => v,
+                Err(e) => {
+                    run.push(
                     Diagnostic::error("Invalid value for module argument")
                         .at(span)
                         .detail(format!("The value for \"{name}\" does not fit the variable's type {}: {e}.", var.ty)),
                 );
-                return false;
+                    return false;
+                }
             }
-        },
+        }
         None => var.default.clone().unwrap_or(Value::Null),
     };
-    lock(&run.values).module_mut(module).variables.insert(name.to_string(), value.mark_if(var.sensitive));
+    lock(&run.values)
+        .module_mut(module)
+        .variables
+        .insert(name.to_string(), value.mark_if(var.sensitive));
     check_validations(run, module, name)
 }
 
@@ -63,8 +72,13 @@ pub fn check_validations(run: &Run, module: &ModulePath, name: &str) -> bool {
                 Value::Bool(true) | Value::Unknown => {}
                 Value::Bool(false) => {
                     let message = match msg {
-                        Ok(m) if m.contains_sensitive() => "(the error message refers to a sensitive value)".to_string(),
-                        Ok(m) => m.as_str().map(str::to_string).unwrap_or_else(|| m.to_string()),
+                        Ok(m) if m.contains_sensitive() => {
+                            "(the error message refers to a sensitive value)".to_string()
+                        }
+                        Ok(m) => m
+                            .as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| m.to_string()),
                         Err(d) => d.detail.unwrap_or(d.summary),
                     };
                     run.push(
@@ -78,7 +92,10 @@ pub fn check_validations(run: &Run, module: &ModulePath, name: &str) -> bool {
                     run.push(
                         Diagnostic::error("Invalid validation result")
                             .at(v.condition.span)
-                            .detail(format!("A validation condition must be true or false, not a {}.", other.type_name())),
+                            .detail(format!(
+                                "A validation condition must be true or false, not a {}.",
+                                other.type_name()
+                            )),
                     );
                     ok = false;
                 }
@@ -96,7 +113,10 @@ pub fn visit_local(run: &Run, module: &ModulePath, name: &str) -> bool {
     let local = &run.module(module).locals[name];
     match run.with_scope(module, |s| Evaluator::new(s).eval(&local.expr)) {
         Ok(v) => {
-            lock(&run.values).module_mut(module).locals.insert(name.to_string(), v);
+            lock(&run.values)
+                .module_mut(module)
+                .locals
+                .insert(name.to_string(), v);
             true
         }
         Err(d) => {
@@ -121,7 +141,10 @@ pub fn visit_output(run: &Run, module: &ModulePath, name: &str) -> Option<Value>
                 return None;
             }
             let v = v.mark_if(output.sensitive);
-            lock(&run.values).module_mut(module).outputs.insert(name.to_string(), v.clone());
+            lock(&run.values)
+                .module_mut(module)
+                .outputs
+                .insert(name.to_string(), v.clone());
             Some(v)
         }
         Err(d) => {
@@ -136,7 +159,11 @@ pub async fn visit_provider(run: &Run, key: &ProviderKey) -> bool {
     let (module, local) = key;
     let ptype = Run::provider_type(key).to_string();
     let Some(schema) = run.registry.schema(&ptype).map(|s| s.provider.clone()) else {
-        let span = run.graph.spans.get(&crate::graph::Node::Provider(module.clone(), local.clone())).copied();
+        let span = run
+            .graph
+            .spans
+            .get(&crate::graph::Node::Provider(module.clone(), local.clone()))
+            .copied();
         let known: Vec<&str> = run.registry.names().collect();
         run.push(
             Diagnostic::error("Unknown provider")
@@ -146,11 +173,23 @@ pub async fn visit_provider(run: &Run, key: &ProviderKey) -> bool {
         );
         return false;
     };
-    let block = run.module(module).providers.iter().find(|p| &p.local_name() == local).cloned();
+    let block = run
+        .module(module)
+        .providers
+        .iter()
+        .find(|p| &p.local_name() == local)
+        .cloned();
     let mut diags = Diagnostics::new();
     let (config, spans) = match &block {
         Some(b) => {
-            check_body(&b.body, &schema, &format!("a provider \"{ptype}\" block"), &[], &mut diags, b.span);
+            check_body(
+                &b.body,
+                &schema,
+                &format!("a provider \"{ptype}\" block"),
+                &[],
+                &mut diags,
+                b.span,
+            );
             let v = run.with_scope(module, |s| eval_body(&b.body, &schema, s, &mut diags));
             (v, ConfigSpans::from_body(&b.body, b.span))
         }
@@ -169,7 +208,9 @@ pub async fn visit_provider(run: &Run, key: &ProviderKey) -> bool {
         return false;
     }
     run.extend(diags);
-    let Some(provider) = run.registry.instantiate(&ptype) else { return false };
+    let Some(provider) = run.registry.instantiate(&ptype) else {
+        return false;
+    };
     let d = provider.configure(ConfigureRequest { config, spans }).await;
     let ok = !d.has_errors();
     run.extend(d);

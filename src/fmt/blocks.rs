@@ -86,11 +86,12 @@ fn collapse_empty_braces(tokens: &mut Vec<Token>) {
         if token.kind != Kind::OBrace {
             continue;
         }
-        let close = open + 1 + tokens[open + 1..]
+        let newlines = tokens[open + 1..]
             .iter()
             .take_while(|t| t.kind == Kind::Newline)
             .count();
-        if close > open + 1 && kind_at(tokens, close) == Some(Kind::CBrace) {
+        let close = open + 1 + newlines;
+        if newlines > 0 && kind_at(tokens, close) == Some(Kind::CBrace) {
             keep[open + 1..close].iter_mut().for_each(|k| *k = false);
         }
     }

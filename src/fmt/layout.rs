@@ -49,14 +49,17 @@ impl Line {
         }
     }
 
-    /// Whether the last token before any trailing comment is `{`.
-    fn opens_brace(&self) -> bool {
+    /// Whether the last token before any trailing comment is `{`, `[` or `(`.
+    fn ends_with_opener(&self) -> bool {
         let code_end = self.comment.unwrap_or(self.tokens.len());
-        code_end > 0 && self.tokens[code_end - 1].kind == Kind::OBrace
+        code_end > 0 && self.tokens[code_end - 1].kind.bracket_change() > 0
     }
 
-    fn starts_with_close_brace(&self) -> bool {
-        self.tokens.first().is_some_and(|t| t.kind == Kind::CBrace)
+    /// Whether the line starts with `}`, `]` or `)`.
+    fn starts_with_closer(&self) -> bool {
+        self.tokens
+            .first()
+            .is_some_and(|t| t.kind.bracket_change() < 0)
     }
 }
 
@@ -98,15 +101,19 @@ fn split_lines(tokens: Vec<Token>) -> Vec<Line> {
     lines
 }
 
-/// Keeps at most one blank line in a row, and none at the start or end of the file, right after
-/// a line ending in `{`, or right before a line starting with `}`.
+/// Keeps at most one blank line in a row, and none at the start or end of the file, just inside
+/// brackets (after a line ending in `{`, `[` or `(`), or just before the closing bracket.
 fn drop_extra_blank_lines(lines: Vec<Line>) -> Vec<Line> {
     let mut kept: Vec<Line> = Vec::with_capacity(lines.len());
     for line in lines {
-        if line.is_blank() && kept.last().is_none_or(|prev| prev.is_blank() || prev.opens_brace()) {
+        if line.is_blank()
+            && kept
+                .last()
+                .is_none_or(|prev| prev.is_blank() || prev.ends_with_opener())
+        {
             continue;
         }
-        if line.starts_with_close_brace() && kept.last().is_some_and(Line::is_blank) {
+        if line.starts_with_closer() && kept.last().is_some_and(Line::is_blank) {
             kept.pop();
         }
         kept.push(line);

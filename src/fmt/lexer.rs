@@ -153,8 +153,8 @@ impl<'a> Lexer<'a> {
             let mut token = self.take(Kind::LineComment, len);
             token.text.truncate(token.text.trim_end().len());
             token
-        } else if rest.starts_with("/*") {
-            let len = rest[2..].find("*/").map_or(rest.len(), |end| end + 4);
+        } else if let Some(body) = rest.strip_prefix("/*") {
+            let len = body.find("*/").map_or(rest.len(), |end| end + 4);
             let mut token = self.take(Kind::BlockComment, len);
             token.text = trim_line_ends(&token.text);
             token
@@ -179,43 +179,36 @@ impl<'a> Lexer<'a> {
         Some(token)
     }
 
-    /// A heredoc starting here, as one token: `<<EOT` (or `<<-EOT`), its lines, and the closing
-    /// marker without anything after it. `None` if this is not the start of a heredoc.
+    /// A heredoc starting here, as one token from `<<EOT` (or `<<-EOT`) through the closing
+    /// marker; `None` if this is not the start of a heredoc. As in hcl-edit, the marker closes
+    /// the heredoc when it starts a line (after spaces or tabs) and is not followed by more
+    /// identifier characters; anything after it on that line is lexed as usual.
     fn heredoc(&mut self) -> Option<Token> {
         let rest = self.rest();
         let after_arrows = rest.strip_prefix("<<")?;
         let after_dash = after_arrows.strip_prefix('-').unwrap_or(after_arrows);
         let marker_len = after_dash.find(|c: char| !is_ident_continue(c))?;
         let marker = &after_dash[..marker_len];
-        if marker.is_empty() || !marker.starts_with(is_ident_start) {
+        if !marker.starts_with(is_ident_start) || !after_dash[marker_len..].starts_with('\n') {
             return None;
         }
-        let opener_end = rest.len() - after_dash.len() + marker_len;
-        let after_marker = &rest[opener_end..];
-        let line_break = after_marker.find('\n')?;
-        if !after_marker[..line_break].trim().is_empty() {
-            return None;
-        }
-        let mut text = rest[..opener_end].to_string();
-        let mut line_start = opener_end + line_break + 1;
-        loop {
-            let line_len = rest[line_start..].find('\n');
-            let line = &rest[line_start..line_start + line_len.unwrap_or(rest.len() - line_start)];
-            text.push('\n');
-            if line.trim() == marker {
-                text.push_str(line.trim_end());
-            } else {
-                text.push_str(line);
+        let mut line_start = rest.len() - after_dash.len() + marker_len + 1;
+        let len = loop {
+            let line = &rest[line_start..];
+            let line = &line[..line.find('\n').unwrap_or(line.len())];
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            let closes = line[indent..]
+                .strip_prefix(marker)
+                .is_some_and(|after| !after.starts_with(is_ident_continue));
+            if closes {
+                break line_start + indent + marker.len();
             }
-            match line_len {
-                Some(len) if line.trim() != marker => line_start += len + 1,
-                _ => {
-                    self.pos += line_start + line.len();
-                    break;
-                }
+            if line_start + line.len() >= rest.len() {
+                break rest.len();
             }
-        }
-        Some(Token::new(Kind::Heredoc, text))
+            line_start += line.len() + 1;
+        };
+        Some(self.take(Kind::Heredoc, len))
     }
 }
 
@@ -259,7 +252,9 @@ fn quoted_len(s: &str) -> usize {
         match bytes[i] {
             b'"' => return i + 1,
             b'\\' => i += 2,
-            b'$' | b'%' if bytes.get(i + 1) == Some(&bytes[i]) && bytes.get(i + 2) == Some(&b'{') => {
+            b'$' | b'%'
+                if bytes.get(i + 1) == Some(&bytes[i]) && bytes.get(i + 2) == Some(&b'{') =>
+            {
                 i += 3
             }
             b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => i = interpolation_end(s, i + 2),

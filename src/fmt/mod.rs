@@ -32,6 +32,7 @@ pub enum FormatError {
     /// The input is not valid HCL, so nothing was formatted.
     #[error("line {line}, column {column}: {message}")]
     Parse {
+        /// What the parser expected, e.g. "expected `{`".
         message: String,
         /// 1-based line of the error.
         line: usize,
@@ -45,16 +46,22 @@ pub enum FormatError {
     #[error(
         "formatting would change the meaning of {what} ({detail}); please report this as a clusterform bug"
     )]
-    WouldChangeMeaning { what: String, detail: String },
+    WouldChangeMeaning {
+        /// The first top-level block or attribute that differs, e.g. `resource "aws_vpc" "main"`.
+        what: String,
+        /// How the difference showed up.
+        detail: String,
+    },
 }
 
-impl From<hcl_edit::parser::Error> for FormatError {
-    fn from(err: hcl_edit::parser::Error) -> FormatError {
+impl FormatError {
+    /// A parse error of text that started `skipped` bytes into the file (after a byte order mark).
+    fn parse(err: &hcl_edit::parser::Error, skipped: usize) -> FormatError {
         FormatError::Parse {
             message: err.message().to_owned(),
             line: err.location().line(),
             column: err.location().column(),
-            offset: err.location().offset(),
+            offset: err.location().offset() + skipped,
         }
     }
 }
@@ -67,8 +74,12 @@ impl From<hcl_edit::parser::Error> for FormatError {
 /// what the input means; if it would not, [`FormatError::WouldChangeMeaning`] is returned
 /// instead of the text.
 pub fn format_source(src: &str) -> Result<String, FormatError> {
-    hcl_edit::parser::parse_body(src)?;
-    let src = src.replace("\r\n", "\n");
+    // A UTF-8 byte order mark is dropped, as `terraform fmt` does; hcl-edit would reject it.
+    let without_bom = src.strip_prefix('\u{feff}').unwrap_or(src);
+    if let Err(err) = hcl_edit::parser::parse_body(without_bom) {
+        return Err(FormatError::parse(&err, src.len() - without_bom.len()));
+    }
+    let src = without_bom.replace("\r\n", "\n");
     let mut tokens = lexer::lex(&src);
     blocks::normalize(&mut tokens);
     let formatted = layout::render(tokens);

@@ -13,7 +13,17 @@ use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::lang::Expr;
 
 /// Root names that are not resource types.
-const KEYWORDS: &[&str] = &["var", "local", "module", "data", "count", "each", "path", "terraform", "self"];
+const KEYWORDS: &[&str] = &[
+    "var",
+    "local",
+    "module",
+    "data",
+    "count",
+    "each",
+    "path",
+    "terraform",
+    "self",
+];
 
 struct Builder<'c> {
     config: &'c Config,
@@ -87,13 +97,20 @@ impl<'c> Builder<'c> {
         let mut path = module.clone();
         let mut name = local_name.to_string();
         loop {
-            let m = self.config.module(&path).expect("module paths come from the configuration");
+            let m = self
+                .config
+                .module(&path)
+                .expect("module paths come from the configuration");
             if m.providers.iter().any(|p| p.local_name() == name) || path.is_root() {
                 return (path, name);
             }
             let child = path.0.pop().expect("non-root module has a name");
             let parent = self.config.module(&path).expect("parent module exists");
-            if let Some(mapped) = parent.module_calls.get(&child).and_then(|c| c.providers.get(&name)) {
+            if let Some(mapped) = parent
+                .module_calls
+                .get(&child)
+                .and_then(|c| c.providers.get(&name))
+            {
                 name = mapped.clone();
             }
         }
@@ -169,7 +186,9 @@ impl<'c> Builder<'c> {
                         self.diags.push(
                             Diagnostic::error("Self-referential block")
                                 .at(span)
-                                .detail(format!("Configuration for {node} may not refer to itself.")),
+                                .detail(format!(
+                                    "Configuration for {node} may not refer to itself."
+                                )),
                         );
                     }
                 }
@@ -185,7 +204,9 @@ impl<'c> Builder<'c> {
         let missing_attr = |what: &str, example: &str| {
             Diagnostic::error("Invalid reference")
                 .at(span)
-                .detail(format!("A reference to {what} must be followed by a name, as in {example}."))
+                .detail(format!(
+                    "A reference to {what} must be followed by a name, as in {example}."
+                ))
         };
         match root {
             "var" => {
@@ -196,10 +217,15 @@ impl<'c> Builder<'c> {
                 if !m.variables.contains_key(name) {
                     let mut d = Diagnostic::error("Reference to undeclared input variable")
                         .at(span)
-                        .detail(format!("An input variable with the name \"{name}\" has not been declared."));
-                    d = match crate::suggest::closest(name, m.variables.keys().map(String::as_str)) {
+                        .detail(format!(
+                            "An input variable with the name \"{name}\" has not been declared."
+                        ));
+                    d = match crate::suggest::closest(name, m.variables.keys().map(String::as_str))
+                    {
                         Some(s) => d.hint(format!("did you mean var.{s}?")),
-                        None => d.hint(format!("declare it with variable \"{name}\" {{ type = string }}")),
+                        None => d.hint(format!(
+                            "declare it with variable \"{name}\" {{ type = string }}"
+                        )),
                     };
                     self.diags.push(d);
                     return None;
@@ -214,8 +240,12 @@ impl<'c> Builder<'c> {
                 if !m.locals.contains_key(name) {
                     let mut d = Diagnostic::error("Reference to undeclared local value")
                         .at(span)
-                        .detail(format!("A local value with the name \"{name}\" has not been declared."));
-                    if let Some(s) = crate::suggest::closest(name, m.locals.keys().map(String::as_str)) {
+                        .detail(format!(
+                            "A local value with the name \"{name}\" has not been declared."
+                        ));
+                    if let Some(s) =
+                        crate::suggest::closest(name, m.locals.keys().map(String::as_str))
+                    {
                         d = d.hint(format!("did you mean local.{s}?"));
                     }
                     self.diags.push(d);
@@ -225,14 +255,17 @@ impl<'c> Builder<'c> {
             }
             "module" => {
                 let Some(name) = get(1) else {
-                    self.diags.push(missing_attr("module", "module.network.vpc_id"));
+                    self.diags
+                        .push(missing_attr("module", "module.network.vpc_id"));
                     return None;
                 };
                 let Some(call) = m.module_calls.get(name) else {
                     self.diags.push(
                         Diagnostic::error("Reference to undeclared module")
                             .at(span)
-                            .detail(format!("No module call named \"{name}\" is declared in this module.")),
+                            .detail(format!(
+                                "No module call named \"{name}\" is declared in this module."
+                            )),
                     );
                     return None;
                 };
@@ -240,10 +273,13 @@ impl<'c> Builder<'c> {
                 match get(2) {
                     Some(out) => {
                         if !call.module.outputs.contains_key(out) {
-                            let mut d = Diagnostic::error("Unsupported attribute")
-                                .at(span)
-                                .detail(format!("The module \"{name}\" has no output named \"{out}\"."));
-                            if let Some(s) = crate::suggest::closest(out, call.module.outputs.keys().map(String::as_str)) {
+                            let mut d = Diagnostic::error("Unsupported attribute").at(span).detail(
+                                format!("The module \"{name}\" has no output named \"{out}\"."),
+                            );
+                            if let Some(s) = crate::suggest::closest(
+                                out,
+                                call.module.outputs.keys().map(String::as_str),
+                            ) {
                                 d = d.hint(format!("did you mean module.{name}.{s}?"));
                             }
                             self.diags.push(d);
@@ -251,7 +287,13 @@ impl<'c> Builder<'c> {
                         }
                         Some(vec![Node::Output(child, out.to_string())])
                     }
-                    None => Some(call.module.outputs.keys().map(|o| Node::Output(child.clone(), o.clone())).collect()),
+                    None => Some(
+                        call.module
+                            .outputs
+                            .keys()
+                            .map(|o| Node::Output(child.clone(), o.clone()))
+                            .collect(),
+                    ),
                 }
             }
             "data" => {
@@ -259,7 +301,16 @@ impl<'c> Builder<'c> {
                     self.diags.push(missing_attr("data", "data.aws_vpc.shared"));
                     return None;
                 };
-                self.resource_target(ResourceAddr { module: path.clone(), mode: Mode::Data, type_name: t.into(), name: n.into() }, span, m)
+                self.resource_target(
+                    ResourceAddr {
+                        module: path.clone(),
+                        mode: Mode::Data,
+                        type_name: t.into(),
+                        name: n.into(),
+                    },
+                    span,
+                    m,
+                )
             }
             "count" | "each" | "path" | "terraform" | "self" => None,
             type_name if !KEYWORDS.contains(&type_name) => {
@@ -289,11 +340,26 @@ impl<'c> Builder<'c> {
             .filter(|r| r.mode == addr.mode)
             .map(|r| r.addr(&m.path).local_name())
             .collect();
-        let what = if addr.mode == Mode::Data { "data resource" } else { "resource" };
+        let what = if addr.mode == Mode::Data {
+            "data resource"
+        } else {
+            "resource"
+        };
         let mut d = Diagnostic::error(format!("Reference to undeclared {what}"))
             .at(span)
-            .detail(format!("A {what} \"{}\" \"{}\" has not been declared in {}.", addr.type_name, addr.name, if m.path.is_root() { "the root module".to_string() } else { m.path.to_string() }));
-        if let Some(s) = crate::suggest::closest(&addr.local_name(), same_mode.iter().map(String::as_str)) {
+            .detail(format!(
+                "A {what} \"{}\" \"{}\" has not been declared in {}.",
+                addr.type_name,
+                addr.name,
+                if m.path.is_root() {
+                    "the root module".to_string()
+                } else {
+                    m.path.to_string()
+                }
+            ));
+        if let Some(s) =
+            crate::suggest::closest(&addr.local_name(), same_mode.iter().map(String::as_str))
+        {
             d = d.hint(format!("did you mean {s}?"));
         }
         self.diags.push(d);

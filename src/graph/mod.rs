@@ -30,7 +30,13 @@ pub enum Node {
 
 impl fmt::Display for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let prefix = |m: &ModulePath| if m.is_root() { String::new() } else { format!("{m}.") };
+        let prefix = |m: &ModulePath| {
+            if m.is_root() {
+                String::new()
+            } else {
+                format!("{m}.")
+            }
+        };
         match self {
             Node::Variable(m, n) => write!(f, "{}var.{n}", prefix(m)),
             Node::Local(m, n) => write!(f, "{}local.{n}", prefix(m)),
@@ -59,7 +65,9 @@ impl DepGraph {
 
     /// Every node the given one depends on, directly.
     pub fn dependencies(&self, node: &Node) -> Vec<&Node> {
-        let Some(i) = self.node_index(node) else { return Vec::new() };
+        let Some(i) = self.node_index(node) else {
+            return Vec::new();
+        };
         let mut deps: Vec<&Node> = self
             .graph
             .neighbors_directed(i, petgraph::Direction::Incoming)
@@ -75,7 +83,10 @@ impl DepGraph {
         let mut seen = std::collections::HashSet::new();
         let mut stack: Vec<NodeIndex> = self.node_index(node).into_iter().collect();
         while let Some(i) = stack.pop() {
-            for d in self.graph.neighbors_directed(i, petgraph::Direction::Incoming) {
+            for d in self
+                .graph
+                .neighbors_directed(i, petgraph::Direction::Incoming)
+            {
                 if !seen.insert(d) {
                     continue;
                 }
@@ -102,7 +113,9 @@ impl DepGraph {
             .collect();
         edges.sort();
         let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
-        let mut out = String::from("digraph {\n  compound = \"true\"\n  newrank = \"true\"\n  rankdir = \"RL\"\n");
+        let mut out = String::from(
+            "digraph {\n  compound = \"true\"\n  newrank = \"true\"\n  rankdir = \"RL\"\n",
+        );
         for n in &nodes {
             let shape = if n.contains("var.") || n.contains("local.") || n.contains("output.") {
                 "note"
@@ -111,12 +124,84 @@ impl DepGraph {
             } else {
                 "box"
             };
-            out.push_str(&format!("  {} [label = {}, shape = \"{shape}\"]\n", q(n), q(n)));
+            out.push_str(&format!(
+                "  {} [label = {}, shape = \"{shape}\"]\n",
+                q(n),
+                q(n)
+            ));
         }
         for (from, to) in &edges {
             out.push_str(&format!("  {} -> {}\n", q(from), q(to)));
         }
         out.push_str("}\n");
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph_of(files: &[(&str, &str)]) -> (DepGraph, crate::diag::Diagnostics) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        let (config, diags) = crate::config::load(dir.path(), dir.path());
+        assert!(!diags.has_errors(), "{diags:?}");
+        build(&config.expect("config loads"))
+    }
+
+    #[test]
+    fn edges_follow_references_through_locals_and_modules() {
+        let (g, diags) = graph_of(&[
+            ("main.tf", "variable \"env\" {}\nlocals { name = \"x-${var.env}\" }\nresource \"terraform_data\" \"a\" { input = local.name }\nmodule \"m\" {\n  source = \"./m\"\n  in = terraform_data.a.id\n}\noutput \"o\" { value = module.m.out }\n"),
+            ("m/main.tf", "variable \"in\" {}\nresource \"terraform_data\" \"b\" { input = var.in }\noutput \"out\" { value = terraform_data.b.id }\n"),
+        ]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let root = ModulePath::root();
+        let child = root.child("m");
+        let b = Node::Resource(ResourceAddr::managed(child.clone(), "terraform_data", "b"));
+        let deps: Vec<String> = g
+            .resource_dependencies(&b)
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        assert_eq!(deps, vec!["terraform_data.a"]);
+        assert!(g
+            .dependencies(&Node::Output(root, "o".into()))
+            .contains(&&Node::Output(child, "out".into())));
+        assert!(g
+            .to_dot()
+            .contains("\"module.m.terraform_data.b\" -> \"module.m.var.in\""));
+    }
+
+    #[test]
+    fn cycles_are_reported_with_their_path() {
+        let (_, diags) = graph_of(&[(
+            "main.tf",
+            "resource \"terraform_data\" \"a\" { input = terraform_data.b.id }\nresource \"terraform_data\" \"b\" { input = local.x }\nlocals { x = terraform_data.a.id }\n",
+        )]);
+        let d = diags
+            .iter()
+            .find(|d| d.summary == "Cycle in dependencies")
+            .expect("cycle reported");
+        assert_eq!(
+            d.detail.as_deref(),
+            Some("These objects refer to each other in a loop: local.x → terraform_data.a → terraform_data.b → local.x.")
+        );
+    }
+
+    #[test]
+    fn undeclared_references_are_errors_with_suggestions() {
+        let (_, diags) = graph_of(&[("main.tf", "resource \"terraform_data\" \"alpha\" {}\nresource \"terraform_data\" \"b\" { input = terraform_data.alpah.id }\n")]);
+        let d = diags.iter().next().expect("an error");
+        assert_eq!(d.summary, "Reference to undeclared resource");
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("did you mean terraform_data.alpha?")
+        );
     }
 }

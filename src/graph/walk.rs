@@ -36,7 +36,12 @@ where
     let mut indegree: HashMap<NodeIndex, usize> = g
         .graph
         .node_indices()
-        .map(|i| (i, g.graph.neighbors_directed(i, Direction::Incoming).count()))
+        .map(|i| {
+            (
+                i,
+                g.graph.neighbors_directed(i, Direction::Incoming).count(),
+            )
+        })
         .collect();
     let mut ready: BTreeSet<(Node, NodeIndex)> = indegree
         .iter()
@@ -49,7 +54,9 @@ where
 
     loop {
         while !stopped && running.len() < parallelism {
-            let Some((node, i)) = ready.pop_first() else { break };
+            let Some((node, i)) = ready.pop_first() else {
+                break;
+            };
             if failed.contains(&i) {
                 skipped(&node);
                 finish(g, i, false, &mut indegree, &mut ready, &mut failed);

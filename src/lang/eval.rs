@@ -17,7 +17,8 @@ pub trait Scope {
     /// Resolves a reference rooted at `root`. `attrs` are the attribute names that follow it
     /// statically (`var.region` gives `root = "var"`, `attrs = ["region"]`). Returns the value
     /// and how many of `attrs` it consumed; the evaluator applies the rest.
-    fn resolve(&self, root: &str, attrs: &[&str], span: Span) -> Result<(Value, usize), Diagnostic>;
+    fn resolve(&self, root: &str, attrs: &[&str], span: Span)
+        -> Result<(Value, usize), Diagnostic>;
 
     /// The directory `file()` and `templatefile()` resolve relative paths against.
     fn base_dir(&self) -> &Path;
@@ -49,7 +50,10 @@ impl<'s> Evaluator<'s> {
             ExprKind::Literal(v) => Ok(v.clone()),
             ExprKind::Template(parts) => self.template(parts, expr.span),
             ExprKind::Tuple(items) => Ok(Value::List(
-                items.iter().map(|e| self.eval(e)).collect::<Result<_, _>>()?,
+                items
+                    .iter()
+                    .map(|e| self.eval(e))
+                    .collect::<Result<_, _>>()?,
             )),
             ExprKind::Object(entries) => self.object(entries),
             ExprKind::Variable(_) | ExprKind::GetAttr(..) | ExprKind::Index(..) => {
@@ -378,7 +382,9 @@ impl<'s> Evaluator<'s> {
         } else if map.contains_key(&key) {
             return Err(Diagnostic::error("Duplicate object key")
                 .at(span)
-                .detail(format!("Two different items produced the key \"{key}\" in this 'for' expression."))
+                .detail(format!(
+                    "Two different items produced the key \"{key}\" in this 'for' expression."
+                ))
                 .hint("add an ellipsis (...) after the value expression to group values by key"));
         } else {
             map.insert(key, value);
@@ -543,22 +549,36 @@ pub fn get_attr(value: Value, name: &str, span: Span) -> EvalResult {
             let known: Vec<&str> = map.keys().map(String::as_str).collect();
             let mut d = Diagnostic::error("Unsupported attribute")
                 .at(span)
-                .detail(format!("This object does not have an attribute named \"{name}\"."));
+                .detail(format!(
+                    "This object does not have an attribute named \"{name}\"."
+                ));
             if let Some(s) = crate::suggest::closest(name, known.iter().copied()) {
                 d = d.hint(format!("did you mean \"{s}\"?"));
             }
             d
         }),
-        Value::Null => Err(Diagnostic::error("Attempt to get attribute from null value")
-            .at(span)
-            .detail(format!("This value is null, so it does not have an attribute named \"{name}\"."))),
+        Value::Null => Err(
+            Diagnostic::error("Attempt to get attribute from null value")
+                .at(span)
+                .detail(format!(
+                    "This value is null, so it does not have an attribute named \"{name}\"."
+                )),
+        ),
         Value::List(_) | Value::Set(_) => Err(Diagnostic::error("Unsupported attribute")
             .at(span)
-            .detail(format!("This value is a {} and has no attribute named \"{name}\".", value.type_name()))
-            .hint(format!("to read \"{name}\" from every element, use a splat: [*].{name}"))),
+            .detail(format!(
+                "This value is a {} and has no attribute named \"{name}\".",
+                value.type_name()
+            ))
+            .hint(format!(
+                "to read \"{name}\" from every element, use a splat: [*].{name}"
+            ))),
         other => Err(Diagnostic::error("Unsupported attribute")
             .at(span)
-            .detail(format!("A {} value does not have attributes.", other.type_name()))),
+            .detail(format!(
+                "A {} value does not have attributes.",
+                other.type_name()
+            ))),
     }
 }
 

@@ -8,3 +8,6 @@ pub mod lower;
 
 pub use ast::{Expr, ExprKind};
 pub use eval::{Evaluator, Scope};
+
+#[cfg(test)]
+mod tests;

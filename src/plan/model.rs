@@ -222,12 +222,26 @@ impl<'de> Deserialize<'de> for InstanceAddr {
         match crate::addr::parse_target(&s).map_err(serde::de::Error::custom)? {
             crate::addr::TargetAddr::Instance(i) => Ok(i),
             crate::addr::TargetAddr::Resource(r) => Ok(r.instance(InstanceKey::None)),
-            crate::addr::TargetAddr::Module(_) => Err(serde::de::Error::custom(format!("\"{s}\" is not a resource instance"))),
+            crate::addr::TargetAddr::Module(_) => Err(serde::de::Error::custom(format!(
+                "\"{s}\" is not a resource instance"
+            ))),
         }
     }
 }
 
 /// Builds an instance address; a helper for code that assembles changes.
-pub fn instance_addr(module: &ModulePath, mode: Mode, type_name: &str, name: &str, key: InstanceKey) -> InstanceAddr {
-    ResourceAddr { module: module.clone(), mode, type_name: type_name.to_string(), name: name.to_string() }.instance(key)
+pub fn instance_addr(
+    module: &ModulePath,
+    mode: Mode,
+    type_name: &str,
+    name: &str,
+    key: InstanceKey,
+) -> InstanceAddr {
+    ResourceAddr {
+        module: module.clone(),
+        mode,
+        type_name: type_name.to_string(),
+        name: name.to_string(),
+    }
+    .instance(key)
 }

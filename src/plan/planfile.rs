@@ -16,24 +16,38 @@ use crate::value::Value;
 #[derive(Debug, thiserror::Error)]
 pub enum PlanFileError {
     #[error("cannot read the plan file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot write the plan file {path}: {source}")]
-    Write { path: String, source: std::io::Error },
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} is not a clusterform plan file ({message})")]
     Invalid { path: String, message: String },
     #[error("{path} was made by a clusterform plan format {found}; this version reads format {expected}")]
-    Version { path: String, found: String, expected: String },
+    Version {
+        path: String,
+        found: String,
+        expected: String,
+    },
 }
 
 pub fn write(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
-    let err = |source| PlanFileError::Write { path: path.display().to_string(), source };
+    let err = |source| PlanFileError::Write {
+        path: path.display().to_string(),
+        source,
+    };
     let json = serde_json::to_string_pretty(plan).map_err(|e| err(std::io::Error::other(e)))?;
     let tmp = path.with_extension("tmp-plan");
     let mut f = std::fs::File::create(&tmp).map_err(err)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(err)?;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(err)?;
     }
     f.write_all(json.as_bytes()).map_err(err)?;
     f.write_all(b"\n").map_err(err)?;
@@ -43,20 +57,44 @@ pub fn write(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
 
 pub fn read(path: &Path) -> Result<Plan, PlanFileError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| PlanFileError::Read { path: shown.clone(), source })?;
-    let probe: serde_json::Value = serde_json::from_str(&text).map_err(|e| PlanFileError::Invalid { path: shown.clone(), message: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|source| PlanFileError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    let probe: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| PlanFileError::Invalid {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
     match probe.get("format_version").and_then(|v| v.as_str()) {
         Some(Plan::FORMAT_VERSION) => {}
-        Some(other) => return Err(PlanFileError::Version { path: shown, found: other.to_string(), expected: Plan::FORMAT_VERSION.to_string() }),
-        None => return Err(PlanFileError::Invalid { path: shown, message: "it has no format_version".into() }),
+        Some(other) => {
+            return Err(PlanFileError::Version {
+                path: shown,
+                found: other.to_string(),
+                expected: Plan::FORMAT_VERSION.to_string(),
+            })
+        }
+        None => {
+            return Err(PlanFileError::Invalid {
+                path: shown,
+                message: "it has no format_version".into(),
+            })
+        }
     }
-    serde_json::from_value(probe).map_err(|e| PlanFileError::Invalid { path: shown, message: e.to_string() })
+    serde_json::from_value(probe).map_err(|e| PlanFileError::Invalid {
+        path: shown,
+        message: e.to_string(),
+    })
 }
 
 /// SHA-256 of a value's JSON form, for sensitive variables.
 pub fn digest(v: &Value) -> String {
     let json = v.clone().strip_marks().0.to_json_lossy().to_string();
-    Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(json.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// How root variables are recorded: plain values, or a digest for sensitive ones.
@@ -65,9 +103,15 @@ pub fn record_variables(values: &BTreeMap<String, Value>) -> BTreeMap<String, Pl
         .iter()
         .map(|(k, v)| {
             let rec = if v.contains_sensitive() {
-                PlanVariable { value: None, sha256: Some(digest(v)) }
+                PlanVariable {
+                    value: None,
+                    sha256: Some(digest(v)),
+                }
             } else {
-                PlanVariable { value: Some(v.to_json_lossy()), sha256: None }
+                PlanVariable {
+                    value: Some(v.to_json_lossy()),
+                    sha256: None,
+                }
             };
             (k.clone(), rec)
         })

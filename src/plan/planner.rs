@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
 
-use super::model::{Action, ActionReason, OutputChange, Plan, PlanMessage, PlanMode, PlanVariable, ResourceChange};
+use super::model::{
+    Action, ActionReason, OutputChange, Plan, PlanMessage, PlanMode, PlanVariable, ResourceChange,
+};
 use super::refresh::Refresher;
 use crate::addr::{InstanceAddr, InstanceKey, Mode, ResourceAddr, TargetAddr};
 use crate::config::model::{IgnoreChanges, Resource};
@@ -32,7 +34,13 @@ pub struct PlanSettings {
 
 impl Default for PlanSettings {
     fn default() -> Self {
-        PlanSettings { mode: PlanMode::Normal, targets: Vec::new(), replace: Vec::new(), refresh: true, parallelism: 10 }
+        PlanSettings {
+            mode: PlanMode::Normal,
+            targets: Vec::new(),
+            replace: Vec::new(),
+            refresh: true,
+            parallelism: 10,
+        }
     }
 }
 
@@ -81,7 +89,11 @@ pub fn validate_static(run: &Run) -> Diagnostics {
     for module in run.config.modules() {
         for r in &module.resources {
             let ptype = crate::config::model::provider_for_type(&r.type_name);
-            let pname = r.provider.as_ref().map(|(p, _)| p.split('.').next().unwrap_or(p).to_string()).unwrap_or_else(|| ptype.to_string());
+            let pname = r
+                .provider
+                .as_ref()
+                .map(|(p, _)| p.split('.').next().unwrap_or(p).to_string())
+                .unwrap_or_else(|| ptype.to_string());
             let Some(schemas) = run.registry.schema(&pname) else {
                 let known: Vec<&str> = run.registry.names().collect();
                 diags.push(
@@ -99,8 +111,13 @@ pub fn validate_static(run: &Run) -> Diagnostics {
             let Some(schema) = table.get(&r.type_name) else {
                 let mut d = Diagnostic::error(format!("Unknown {kind}"))
                     .at(r.type_span)
-                    .detail(format!("The provider \"{pname}\" has no {kind} named \"{}\".", r.type_name));
-                if let Some(s) = crate::suggest::closest(&r.type_name, table.keys().map(String::as_str)) {
+                    .detail(format!(
+                        "The provider \"{pname}\" has no {kind} named \"{}\".",
+                        r.type_name
+                    ));
+                if let Some(s) =
+                    crate::suggest::closest(&r.type_name, table.keys().map(String::as_str))
+                {
                     d = d.hint(format!("did you mean \"{s}\"?"));
                 }
                 diags.push(d);
@@ -113,8 +130,16 @@ pub fn validate_static(run: &Run) -> Diagnostics {
     diags
 }
 
-pub async fn plan(run: Run, settings: PlanSettings, meta: PlanMeta, stop: CancellationToken) -> Planned {
-    let refresher = Arc::new(Refresher::new(&run, settings.refresh || settings.mode == PlanMode::RefreshOnly));
+pub async fn plan(
+    run: Run,
+    settings: PlanSettings,
+    meta: PlanMeta,
+    stop: CancellationToken,
+) -> Planned {
+    let refresher = Arc::new(Refresher::new(
+        &run,
+        settings.refresh || settings.mode == PlanMode::RefreshOnly,
+    ));
     let collected = Arc::new(Mutex::new(Collected::default()));
     let settings = Arc::new(settings);
 
@@ -162,7 +187,11 @@ pub async fn plan(run: Run, settings: PlanSettings, meta: PlanMeta, stop: Cancel
     }
     changes.sort_by(|a, b| a.addr.cmp(&b.addr));
     let kept: BTreeSet<&InstanceAddr> = changes.iter().map(|c| &c.addr).collect();
-    let instances = c.instances.into_iter().filter(|(a, _)| kept.contains(a)).collect();
+    let instances = c
+        .instances
+        .into_iter()
+        .filter(|(a, _)| kept.contains(a))
+        .collect();
     let messages = messages_of(&lock(&run.diags), &run.config.sources);
     let plan = Plan {
         format_version: Plan::FORMAT_VERSION.to_string(),
@@ -180,7 +209,12 @@ pub async fn plan(run: Run, settings: PlanSettings, meta: PlanMeta, stop: Cancel
         outputs,
         messages,
     };
-    Planned { run, plan, instances, data: c.data }
+    Planned {
+        run,
+        plan,
+        instances,
+        data: c.data,
+    }
 }
 
 /// Warnings rendered into the plan, so `show` can repeat them.
@@ -198,7 +232,13 @@ fn messages_of(diags: &Diagnostics, sources: &SourceMap) -> Vec<PlanMessage> {
         .collect()
 }
 
-async fn visit_node(run: &Run, refresher: &Refresher, collected: &Mutex<Collected>, settings: &PlanSettings, node: Node) -> bool {
+async fn visit_node(
+    run: &Run,
+    refresher: &Refresher,
+    collected: &Mutex<Collected>,
+    settings: &PlanSettings,
+    node: Node,
+) -> bool {
     match node {
         Node::Variable(m, n) => visit::visit_variable(run, &m, &n),
         Node::Local(m, n) => visit::visit_local(run, &m, &n),
@@ -232,7 +272,11 @@ async fn visit_node(run: &Run, refresher: &Refresher, collected: &Mutex<Collecte
     }
 }
 
-fn schema_for<'r>(run: &'r Run, key: &ProviderKey, addr: &ResourceAddr) -> Option<&'r crate::providers::Schema> {
+fn schema_for<'r>(
+    run: &'r Run,
+    key: &ProviderKey,
+    addr: &ResourceAddr,
+) -> Option<&'r crate::providers::Schema> {
     let schemas = run.registry.schema(Run::provider_type(key))?;
     match addr.mode {
         Mode::Managed => schemas.resources.get(&addr.type_name),
@@ -240,10 +284,22 @@ fn schema_for<'r>(run: &'r Run, key: &ProviderKey, addr: &ResourceAddr) -> Optio
     }
 }
 
-async fn plan_resource(run: &Run, collected: &Mutex<Collected>, settings: &PlanSettings, addr: &ResourceAddr, key: ProviderKey) -> bool {
-    let Some(rc) = run.resource_config(addr).cloned() else { return false };
-    let Some(schema) = schema_for(run, &key, addr).cloned() else { return false };
-    let Some(provider) = run.provider(&key) else { return false };
+async fn plan_resource(
+    run: &Run,
+    collected: &Mutex<Collected>,
+    settings: &PlanSettings,
+    addr: &ResourceAddr,
+    key: ProviderKey,
+) -> bool {
+    let Some(rc) = run.resource_config(addr).cloned() else {
+        return false;
+    };
+    let Some(schema) = schema_for(run, &key, addr).cloned() else {
+        return false;
+    };
+    let Some(provider) = run.provider(&key) else {
+        return false;
+    };
     let expansion = match run.with_scope(&addr.module, |s| expand(&rc, s)) {
         Ok(e) => e,
         Err(d) => {
@@ -253,7 +309,12 @@ async fn plan_resource(run: &Run, collected: &Mutex<Collected>, settings: &PlanS
     };
     let spans = ConfigSpans::from_body(&rc.body, rc.span);
     let dependencies: Vec<String> = {
-        let mut deps: BTreeSet<String> = run.graph.resource_dependencies(&Node::Resource(addr.clone())).iter().map(|r| r.to_string()).collect();
+        let mut deps: BTreeSet<String> = run
+            .graph
+            .resource_dependencies(&Node::Resource(addr.clone()))
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
         deps.remove(&addr.to_string());
         deps.into_iter().collect()
     };
@@ -268,7 +329,11 @@ async fn plan_resource(run: &Run, collected: &Mutex<Collected>, settings: &PlanS
             s.repetition = rep;
             eval_body(&rc.body, &schema, s, &mut diags)
         });
-        diags.extend(provider.validate(&ValidateRequest { type_name: &addr.type_name, config: &config, spans: &spans }));
+        diags.extend(provider.validate(&ValidateRequest {
+            type_name: &addr.type_name,
+            config: &config,
+            spans: &spans,
+        }));
         let failed = diags.has_errors();
         run.extend(diags);
         if failed {
@@ -277,12 +342,33 @@ async fn plan_resource(run: &Run, collected: &Mutex<Collected>, settings: &PlanS
         }
         let prior = lock(&run.refreshed).get(&inst).cloned().flatten();
         let value = if addr.mode == Mode::Data {
-            plan_data(run, collected, &provider, &inst, &config, &schema, &state_provider).await
+            plan_data(
+                run,
+                collected,
+                &provider,
+                &inst,
+                &config,
+                &schema,
+                &state_provider,
+            )
+            .await
         } else if settings.mode != PlanMode::Normal {
             // Destroy and refresh-only plans change nothing here; deletes are planned later.
             prior.clone().unwrap_or(Value::Null)
         } else {
-            match plan_instance(run, collected, settings, &rc, &inst, prior, config, &spans, &key, &state_provider, &dependencies) {
+            match plan_instance(
+                run,
+                collected,
+                settings,
+                &rc,
+                &inst,
+                prior,
+                config,
+                &spans,
+                &key,
+                &state_provider,
+                &dependencies,
+            ) {
                 Some(v) => v,
                 None => {
                     ok = false;
@@ -325,7 +411,9 @@ async fn plan_data(
     match provider.read_data(&inst.resource.type_name, config).await {
         Ok(v) => {
             let v = schema.mark_sensitive(v);
-            lock(collected).data.insert(inst.clone(), (v.clone(), state_provider.to_string()));
+            lock(collected)
+                .data
+                .insert(inst.clone(), (v.clone(), state_provider.to_string()));
             v
         }
         Err(d) => {
@@ -350,7 +438,13 @@ fn plan_instance(
     dependencies: &[String],
 ) -> Option<Value> {
     let provider = run.provider(key)?;
-    let req = PlanRequest { addr: inst, type_name: &inst.resource.type_name, prior: prior.as_ref(), config: &config, spans };
+    let req = PlanRequest {
+        addr: inst,
+        type_name: &inst.resource.type_name,
+        prior: prior.as_ref(),
+        config: &config,
+        spans,
+    };
     let mut resp = provider.plan(&req);
     if let (Some(p), IgnoreChanges::Paths(ps)) = (&prior, &rc.lifecycle.ignore_changes) {
         for path in ps {
@@ -358,7 +452,8 @@ fn plan_instance(
                 paths::set(&mut resp.planned, path, old.clone());
             }
         }
-        resp.requires_replace.retain(|r| !ps.iter().any(|i| r.starts_with(i)));
+        resp.requires_replace
+            .retain(|r| !ps.iter().any(|i| r.starts_with(i)));
     }
     if let (Some(p), IgnoreChanges::All) = (&prior, &rc.lifecycle.ignore_changes) {
         resp.planned = p.clone();
@@ -383,7 +478,11 @@ fn plan_instance(
                 reason = Some(ActionReason::ReplaceBecauseCannotUpdate);
             }
             if reason.is_some() {
-                if rc.lifecycle.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate }
+                if rc.lifecycle.create_before_destroy {
+                    Action::CreateThenDelete
+                } else {
+                    Action::DeleteThenCreate
+                }
             } else if resp.planned.same_as(p) && !resp.planned.contains_unknown() {
                 Action::NoOp
             } else {
@@ -405,11 +504,22 @@ fn plan_instance(
         run.push(prevent_destroy_error(inst, rc));
         return None;
     }
-    let after = if action == Action::NoOp { prior.clone().unwrap_or(Value::Null) } else { resp.planned.clone() };
+    let after = if action == Action::NoOp {
+        prior.clone().unwrap_or(Value::Null)
+    } else {
+        resp.planned.clone()
+    };
     let mut c = lock(collected);
     c.instances.insert(
         inst.clone(),
-        InstancePlan { type_name: inst.resource.type_name.clone(), provider: key.clone(), prior: prior.clone(), planned: after.clone(), action, spans: spans.clone() },
+        InstancePlan {
+            type_name: inst.resource.type_name.clone(),
+            provider: key.clone(),
+            prior: prior.clone(),
+            planned: after.clone(),
+            action,
+            spans: spans.clone(),
+        },
     );
     c.changes.push(ResourceChange {
         addr: inst.clone(),
@@ -418,8 +528,16 @@ fn plan_instance(
         reason,
         before: prior,
         after: Some(after.clone()),
-        replace_paths: if action.is_replace() { resp.requires_replace } else { Vec::new() },
-        notes: if action == Action::NoOp { Vec::new() } else { resp.notes },
+        replace_paths: if action.is_replace() {
+            resp.requires_replace
+        } else {
+            Vec::new()
+        },
+        notes: if action == Action::NoOp {
+            Vec::new()
+        } else {
+            resp.notes
+        },
         dependencies: dependencies.to_vec(),
     });
     Some(after)
@@ -438,7 +556,10 @@ fn triggered(run: &Run, collected: &Mutex<Collected>, rc: &Resource) -> bool {
     rc.lifecycle.replace_triggered_by.iter().any(|e| {
         let mut hit = false;
         crate::config::refs::walk_references(e, &mut |parts, _| {
-            if parts.len() >= 2 && !["var", "local", "module", "data", "count", "each", "path"].contains(&parts[0].as_str()) {
+            if parts.len() >= 2
+                && !["var", "local", "module", "data", "count", "each", "path"]
+                    .contains(&parts[0].as_str())
+            {
                 hit |= c.changes.iter().any(|ch| {
                     ch.addr.resource.type_name == parts[0]
                         && ch.addr.resource.name == parts[1]
@@ -464,7 +585,9 @@ fn plan_deletes(run: &Run, settings: &PlanSettings, c: &mut Collected) {
         if settings.mode == PlanMode::Normal && c.claimed.contains(&addr) {
             continue;
         }
-        let Some(Some(before)) = refreshed.get(&addr).cloned() else { continue };
+        let Some(Some(before)) = refreshed.get(&addr).cloned() else {
+            continue;
+        };
         let config = run.resource_config(&addr.resource);
         if settings.mode == PlanMode::Destroy {
             if let Some(rc) = config.filter(|rc| rc.lifecycle.prevent_destroy) {
@@ -487,7 +610,11 @@ fn plan_deletes(run: &Run, settings: &PlanSettings, c: &mut Collected) {
                 prior: Some(before.clone()),
                 planned: Value::Null,
                 action: Action::Delete,
-                spans: ConfigSpans::none(config.map(|r| r.span).unwrap_or(crate::diag::Span::new(crate::diag::FileId(0), 0..0))),
+                spans: ConfigSpans::none(
+                    config
+                        .map(|r| r.span)
+                        .unwrap_or(crate::diag::Span::new(crate::diag::FileId(0), 0..0)),
+                ),
             },
         );
         c.changes.push(ResourceChange {
@@ -518,20 +645,39 @@ fn drift(run: &Run) -> Vec<ResourceChange> {
             Some(Some(v)) if !v.same_as(&before) => (Action::Update, Some(v.clone())),
             _ => continue,
         };
-        out.push(ResourceChange { addr, provider, action, reason: None, before: Some(before), after, replace_paths: Vec::new(), notes: Vec::new(), dependencies: Vec::new() });
+        out.push(ResourceChange {
+            addr,
+            provider,
+            action,
+            reason: None,
+            before: Some(before),
+            after,
+            replace_paths: Vec::new(),
+            notes: Vec::new(),
+            dependencies: Vec::new(),
+        });
     }
     out
 }
 
 /// Lets each provider check its planned objects together (EKS endpoint rules, DNS zones…).
 async fn check_across(run: &Run, c: &Collected) {
-    let providers: Vec<(ProviderKey, Arc<dyn crate::providers::Provider>)> = lock(&run.providers).iter().map(|(k, p)| (k.clone(), p.clone())).collect();
+    let providers: Vec<(ProviderKey, Arc<dyn crate::providers::Provider>)> = lock(&run.providers)
+        .iter()
+        .map(|(k, p)| (k.clone(), p.clone()))
+        .collect();
     for (key, provider) in providers {
         let planned: Vec<PlannedInstance<'_>> = c
             .instances
             .iter()
             .filter(|(_, ip)| ip.provider == key && ip.action != Action::Delete)
-            .map(|(addr, ip)| PlannedInstance { addr, type_name: &ip.type_name, planned: &ip.planned, prior: ip.prior.as_ref(), spans: &ip.spans })
+            .map(|(addr, ip)| PlannedInstance {
+                addr,
+                type_name: &ip.type_name,
+                planned: &ip.planned,
+                prior: ip.prior.as_ref(),
+                spans: &ip.spans,
+            })
             .collect();
         if planned.is_empty() {
             continue;
@@ -546,14 +692,18 @@ fn output_changes(run: &Run, settings: &PlanSettings, c: &Collected) -> Vec<Outp
     let prior = &run.prior_state.outputs;
     let config = &run.config.root.outputs;
     for (name, o) in config {
-        let before = prior.get(name).map(|p| Value::from_json(&p.value).mark_if(p.sensitive));
+        let before = prior
+            .get(name)
+            .map(|p| Value::from_json(&p.value).mark_if(p.sensitive));
         let (action, after) = if settings.mode == PlanMode::Destroy {
             if before.is_none() {
                 continue;
             }
             (Action::Delete, None)
         } else {
-            let Some(after) = c.root_outputs.get(name).cloned() else { continue };
+            let Some(after) = c.root_outputs.get(name).cloned() else {
+                continue;
+            };
             let action = match &before {
                 None => Action::Create,
                 Some(b) if b.same_as(&after) && !after.contains_unknown() => Action::NoOp,
@@ -561,18 +711,34 @@ fn output_changes(run: &Run, settings: &PlanSettings, c: &Collected) -> Vec<Outp
             };
             (action, Some(after))
         };
-        out.push(OutputChange { name: name.clone(), action, before, after, sensitive: o.sensitive });
+        out.push(OutputChange {
+            name: name.clone(),
+            action,
+            before,
+            after,
+            sensitive: o.sensitive,
+        });
     }
     for (name, p) in prior {
         if !config.contains_key(name) {
-            out.push(OutputChange { name: name.clone(), action: Action::Delete, before: Some(Value::from_json(&p.value).mark_if(p.sensitive)), after: None, sensitive: p.sensitive });
+            out.push(OutputChange {
+                name: name.clone(),
+                action: Action::Delete,
+                before: Some(Value::from_json(&p.value).mark_if(p.sensitive)),
+                after: None,
+                sensitive: p.sensitive,
+            });
         }
     }
     out
 }
 
 /// Keeps only changes to targeted resources and what they depend on.
-fn apply_targets(run: &Run, targets: &[TargetAddr], changes: Vec<ResourceChange>) -> Vec<ResourceChange> {
+fn apply_targets(
+    run: &Run,
+    targets: &[TargetAddr],
+    changes: Vec<ResourceChange>,
+) -> Vec<ResourceChange> {
     let mut keep_resources: BTreeSet<ResourceAddr> = BTreeSet::new();
     for node in run.graph.graph.node_weights() {
         if let Node::Resource(r) = node {
@@ -593,5 +759,9 @@ fn apply_targets(run: &Run, targets: &[TargetAddr], changes: Vec<ResourceChange>
 
 /// Used by expansion-aware callers that need the instance list of a resource.
 pub fn instances_of(expansion: &Expansion, addr: &ResourceAddr) -> Vec<InstanceAddr> {
-    expansion.instances().into_iter().map(|(k, _)| addr.instance(k)).collect()
+    expansion
+        .instances()
+        .into_iter()
+        .map(|(k, _)| addr.instance(k))
+        .collect()
 }

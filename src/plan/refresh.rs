@@ -42,7 +42,10 @@ pub fn stored_values(run: &Run, state: &State) -> BTreeMap<InstanceAddr, (Value,
 
 impl Refresher {
     pub fn new(run: &Run, enabled: bool) -> Refresher {
-        let r = Refresher { enabled, ..Refresher::default() };
+        let r = Refresher {
+            enabled,
+            ..Refresher::default()
+        };
         let stored = stored_values(run, &run.prior_state);
         let mut refreshed = lock(&run.refreshed);
         for (addr, (value, provider)) in stored {
@@ -73,15 +76,24 @@ impl Refresher {
         if !self.enabled {
             return;
         }
-        let Some(batches) = lock(&self.batches).remove(key) else { return };
-        let Some(provider) = run.provider(key) else { return };
+        let Some(batches) = lock(&self.batches).remove(key) else {
+            return;
+        };
+        let Some(provider) = run.provider(key) else {
+            return;
+        };
         let mut handles = Vec::new();
         for (type_name, instances) in batches {
             let provider = provider.clone();
             let run = run.clone();
             handles.push(tokio::spawn(async move {
                 let addrs: Vec<InstanceAddr> = instances.iter().map(|(a, _)| a.clone()).collect();
-                let resp = provider.read(ReadRequest { type_name, instances }).await;
+                let resp = provider
+                    .read(ReadRequest {
+                        type_name,
+                        instances,
+                    })
+                    .await;
                 let failed = resp.diagnostics.has_errors();
                 run.extend(resp.diagnostics);
                 if failed {

@@ -15,7 +15,10 @@ pub fn plan(schema: &ProviderSchema, req: &PlanRequest<'_>) -> PlanResponse {
         resp.diagnostics.push(
             Diagnostic::error("Unknown resource type")
                 .at(req.spans.root())
-                .detail(format!("The provider does not offer a resource type named \"{}\".", req.type_name)),
+                .detail(format!(
+                    "The provider does not offer a resource type named \"{}\".",
+                    req.type_name
+                )),
         );
         return resp;
     };
@@ -72,7 +75,9 @@ pub fn plan_object(schema: &Schema, prior: Option<&Value>, config: &Value) -> Va
                         let p = if block.nesting == Nesting::List {
                             prior_items.get(i)
                         } else {
-                            prior_items.iter().find(|p| settable_equal(&block.schema, p, item))
+                            prior_items
+                                .iter()
+                                .find(|p| settable_equal(&block.schema, p, item))
                         };
                         plan_object(&block.schema, p, item)
                     })

@@ -23,15 +23,32 @@ pub struct Registry {
 impl Registry {
     /// Every provider built into this binary.
     pub fn builtin() -> Registry {
-        let mut r = Registry { entries: BTreeMap::new() };
-        r.add("terraform", "terraform.io/builtin/terraform", super::builtin::terraform_provider);
-        r.add("time", "registry.terraform.io/hashicorp/time", super::builtin::time_provider);
+        let mut r = Registry {
+            entries: BTreeMap::new(),
+        };
+        r.add(
+            "terraform",
+            "terraform.io/builtin/terraform",
+            super::builtin::terraform_provider,
+        );
+        r.add(
+            "time",
+            "registry.terraform.io/hashicorp/time",
+            super::builtin::time_provider,
+        );
         r
     }
 
     pub fn add(&mut self, name: &str, source: &'static str, factory: Factory) {
         let schema = factory().schema().clone();
-        self.entries.insert(name.to_string(), Entry { source, factory, schema });
+        self.entries.insert(
+            name.to_string(),
+            Entry {
+                source,
+                factory,
+                schema,
+            },
+        );
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {

@@ -38,21 +38,34 @@ impl Attribute {
     }
 
     pub fn required(ty: Type) -> Attribute {
-        Attribute { required: true, ..Attribute::new(ty) }
+        Attribute {
+            required: true,
+            ..Attribute::new(ty)
+        }
     }
 
     pub fn optional(ty: Type) -> Attribute {
-        Attribute { optional: true, ..Attribute::new(ty) }
+        Attribute {
+            optional: true,
+            ..Attribute::new(ty)
+        }
     }
 
     /// Set only by the provider.
     pub fn computed(ty: Type) -> Attribute {
-        Attribute { computed: true, ..Attribute::new(ty) }
+        Attribute {
+            computed: true,
+            ..Attribute::new(ty)
+        }
     }
 
     /// Optional; the provider fills it in when it is not written.
     pub fn optional_computed(ty: Type) -> Attribute {
-        Attribute { optional: true, computed: true, ..Attribute::new(ty) }
+        Attribute {
+            optional: true,
+            computed: true,
+            ..Attribute::new(ty)
+        }
     }
 
     pub fn default(mut self, v: impl Into<Value>) -> Attribute {
@@ -115,11 +128,19 @@ impl NestedBlock {
     }
 
     pub fn list(schema: Schema) -> NestedBlock {
-        NestedBlock { nesting: Nesting::List, max_items: usize::MAX, ..NestedBlock::single(schema) }
+        NestedBlock {
+            nesting: Nesting::List,
+            max_items: usize::MAX,
+            ..NestedBlock::single(schema)
+        }
     }
 
     pub fn set(schema: Schema) -> NestedBlock {
-        NestedBlock { nesting: Nesting::Set, max_items: usize::MAX, ..NestedBlock::single(schema) }
+        NestedBlock {
+            nesting: Nesting::Set,
+            max_items: usize::MAX,
+            ..NestedBlock::single(schema)
+        }
     }
 
     pub fn required(mut self) -> NestedBlock {
@@ -213,7 +234,9 @@ impl Schema {
 
     /// Marks the sensitive attributes of a value of this schema.
     pub fn mark_sensitive(&self, value: Value) -> Value {
-        let Value::Object(mut map) = value else { return value };
+        let Value::Object(mut map) = value else {
+            return value;
+        };
         for (name, a) in &self.attributes {
             if a.sensitive {
                 if let Some(v) = map.remove(name) {
@@ -225,8 +248,18 @@ impl Schema {
         for (name, b) in &self.blocks {
             if let Some(v) = map.remove(name) {
                 let v = match v {
-                    Value::List(items) => Value::List(items.into_iter().map(|i| b.schema.mark_sensitive(i)).collect()),
-                    Value::Set(items) => Value::Set(items.into_iter().map(|i| b.schema.mark_sensitive(i)).collect()),
+                    Value::List(items) => Value::List(
+                        items
+                            .into_iter()
+                            .map(|i| b.schema.mark_sensitive(i))
+                            .collect(),
+                    ),
+                    Value::Set(items) => Value::Set(
+                        items
+                            .into_iter()
+                            .map(|i| b.schema.mark_sensitive(i))
+                            .collect(),
+                    ),
                     other => b.schema.mark_sensitive(other),
                 };
                 map.insert(name.clone(), v);

@@ -22,7 +22,10 @@ impl ConfigSpans {
 
     /// For objects with no configuration (imports, orphans).
     pub fn none(root: Span) -> ConfigSpans {
-        ConfigSpans { root, paths: BTreeMap::new() }
+        ConfigSpans {
+            root,
+            paths: BTreeMap::new(),
+        }
     }
 
     /// The span of `path`, or of its nearest written ancestor, or of the block.

@@ -17,7 +17,9 @@ pub struct Schemas<'r>(pub &'r Registry);
 
 impl Schemas<'_> {
     fn get(&self, mode: Mode, type_name: &str) -> Option<&Schema> {
-        let p = self.0.schema(crate::config::model::provider_for_type(type_name))?;
+        let p = self
+            .0
+            .schema(crate::config::model::provider_for_type(type_name))?;
         match mode {
             Mode::Managed => p.resources.get(type_name),
             Mode::Data => p.data_sources.get(type_name),
@@ -50,8 +52,16 @@ fn write_lines(buf: &mut String, lines: &[Line], color: bool) {
             Mark::Change => "~",
             Mark::Same | Mark::Note => " ",
         };
-        let text = if l.mark == Mark::Note { paint(&l.text, Style::new().dimmed(), color) } else { l.text.clone() };
-        let line = format!("{}{} {text}", " ".repeat(l.indent), paint(marker, mark_style(l.mark), color));
+        let text = if l.mark == Mark::Note {
+            paint(&l.text, Style::new().dimmed(), color)
+        } else {
+            l.text.clone()
+        };
+        let line = format!(
+            "{}{} {text}",
+            " ".repeat(l.indent),
+            paint(marker, mark_style(l.mark), color)
+        );
         let _ = writeln!(buf, "{}", line.trim_end());
     }
 }
@@ -66,20 +76,35 @@ fn header(c: &ResourceChange, drift: bool) -> String {
     }
     let why = match c.reason {
         Some(ActionReason::ReplaceByRequest) => " (replace requested)".to_string(),
-        Some(ActionReason::ReplaceByTriggers) => " (replace triggered by a change to a referenced resource)".to_string(),
+        Some(ActionReason::ReplaceByTriggers) => {
+            " (replace triggered by a change to a referenced resource)".to_string()
+        }
         _ => String::new(),
     };
     match c.action {
         Action::Create => format!("# {a} will be created"),
         Action::Update => format!("# {a} will be updated in-place"),
-        Action::DeleteThenCreate | Action::CreateThenDelete => format!("# {a} must be replaced{why}"),
+        Action::DeleteThenCreate | Action::CreateThenDelete => {
+            format!("# {a} must be replaced{why}")
+        }
         Action::Delete => match c.reason {
-            Some(ActionReason::DeleteBecauseNoResourceConfig) => format!("# {a} will be destroyed\n  # (because {} is not in configuration)", a.resource),
-            Some(ActionReason::DeleteBecauseCountIndex) => format!("# {a} will be destroyed\n  # (because index {} is out of range for count)", a.key),
-            Some(ActionReason::DeleteBecauseEachKey) => format!("# {a} will be destroyed\n  # (because key {} is not in for_each map)", a.key),
+            Some(ActionReason::DeleteBecauseNoResourceConfig) => format!(
+                "# {a} will be destroyed\n  # (because {} is not in configuration)",
+                a.resource
+            ),
+            Some(ActionReason::DeleteBecauseCountIndex) => format!(
+                "# {a} will be destroyed\n  # (because index {} is out of range for count)",
+                a.key
+            ),
+            Some(ActionReason::DeleteBecauseEachKey) => format!(
+                "# {a} will be destroyed\n  # (because key {} is not in for_each map)",
+                a.key
+            ),
             _ => format!("# {a} will be destroyed"),
         },
-        Action::Read => format!("# {a} will be read during apply\n  # (config refers to values not yet known)"),
+        Action::Read => {
+            format!("# {a} will be read during apply\n  # (config refers to values not yet known)")
+        }
         Action::NoOp => format!("# {a} is unchanged"),
     }
 }
@@ -101,23 +126,62 @@ fn action_marker(a: Action, color: bool) -> String {
 const IDENTIFYING: &[&str] = &["id", "name"];
 
 /// One resource change, as a block of lines.
-pub fn resource_change(c: &ResourceChange, schemas: &Schemas<'_>, color: bool, drift: bool) -> String {
+pub fn resource_change(
+    c: &ResourceChange,
+    schemas: &Schemas<'_>,
+    color: bool,
+    drift: bool,
+) -> String {
     let schema = schemas.get(c.addr.resource.mode, &c.addr.resource.type_name);
     let mut out = Out::new();
     let empty = Value::Object(BTreeMap::new());
     let before = c.before.as_ref().unwrap_or(&empty);
     let after = c.after.as_ref().unwrap_or(&empty);
-    let (b, a) = (before.as_object().cloned().unwrap_or_default(), after.as_object().cloned().unwrap_or_default());
+    let (b, a) = (
+        before.as_object().cloned().unwrap_or_default(),
+        after.as_object().cloned().unwrap_or_default(),
+    );
     let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
     keys.sort();
     keys.dedup();
     let is_block = |k: &str| schema.is_some_and(|s| s.blocks.contains_key(k));
-    let (attrs, blocks): (Vec<&String>, Vec<&String>) = keys.into_iter().partition(|k| !is_block(k));
-    let width = attrs.iter().map(|k| object_key(k).len()).max().unwrap_or(0);
-    let forces = |k: &str| c.replace_paths.iter().any(|p| p.first().map(String::as_str) == Some(k));
-    let action = if drift { if c.action == Action::Delete { Action::Delete } else { Action::Update } } else { c.action };
-    let mut hidden = 0;
+    let (attrs, blocks): (Vec<&String>, Vec<&String>) =
+        keys.into_iter().partition(|k| !is_block(k));
+    let forces = |k: &str| {
+        c.replace_paths
+            .iter()
+            .any(|p| p.first().map(String::as_str) == Some(k))
+    };
+    let action = if drift {
+        if c.action == Action::Delete {
+            Action::Delete
+        } else {
+            Action::Update
+        }
+    } else {
+        c.action
+    };
     let null = Value::Null;
+    // Align `=` over the attributes actually shown, as Terraform does.
+    let shown = |k: &str| {
+        let bv = b.get(k).unwrap_or(&null);
+        let av = a.get(k).unwrap_or(&null);
+        match action {
+            Action::Create | Action::Read => !av.is_null(),
+            Action::Delete => !bv.is_null(),
+            _ => {
+                !(bv.same_as(av) && !av.contains_unknown())
+                    || (IDENTIFYING.contains(&k) && inline(av).is_some() && !av.is_null())
+            }
+        }
+    };
+    let width = attrs
+        .iter()
+        .filter(|k| shown(k))
+        .map(|k| object_key(k).len())
+        .max()
+        .unwrap_or(0);
+    let mut hidden = 0;
     for k in attrs {
         let key = format!("{:width$}", object_key(k));
         let bv = b.get(k).unwrap_or(&null);
@@ -150,8 +214,16 @@ pub fn resource_change(c: &ResourceChange, schemas: &Schemas<'_>, color: bool, d
                         }
                     }
                 } else if av.is_null() && inline(bv).is_some() {
-                    let suffix = if forces(k) { " # forces replacement" } else { "" };
-                    out.push(6, Mark::Remove, format!("{key} = {} -> null{suffix}", inline(bv).unwrap_or_default()));
+                    let suffix = if forces(k) {
+                        " # forces replacement"
+                    } else {
+                        ""
+                    };
+                    out.push(
+                        6,
+                        Mark::Remove,
+                        format!("{key} = {} -> null{suffix}", inline(bv).unwrap_or_default()),
+                    );
                 } else {
                     change(&mut out, 6, &key, bv, av, forces(k));
                 }
@@ -172,17 +244,27 @@ pub fn resource_change(c: &ResourceChange, schemas: &Schemas<'_>, color: bool, d
         };
         let (bi, ai) = (items(bv), items(av));
         match action {
-            Action::Create | Action::Read => ai.iter().for_each(|v| block(&mut out, Mark::Add, k, None, Some(v), false)),
-            Action::Delete => bi.iter().for_each(|v| block(&mut out, Mark::Remove, k, Some(v), None, false)),
+            Action::Create | Action::Read => ai
+                .iter()
+                .for_each(|v| block(&mut out, Mark::Add, k, None, Some(v), false)),
+            Action::Delete => bi
+                .iter()
+                .for_each(|v| block(&mut out, Mark::Remove, k, Some(v), None, false)),
             _ if bv.same_as(av) && !av.contains_unknown() => hidden_blocks += bi.len(),
             _ => {
                 let n = bi.len().max(ai.len());
                 for i in 0..n {
                     match (bi.get(i), ai.get(i)) {
-                        (Some(x), Some(y)) if x.same_as(y) && !y.contains_unknown() => hidden_blocks += 1,
-                        (Some(x), Some(y)) => block(&mut out, Mark::Change, k, Some(x), Some(y), forces(k)),
+                        (Some(x), Some(y)) if x.same_as(y) && !y.contains_unknown() => {
+                            hidden_blocks += 1
+                        }
+                        (Some(x), Some(y)) => {
+                            block(&mut out, Mark::Change, k, Some(x), Some(y), forces(k))
+                        }
                         (None, Some(y)) => block(&mut out, Mark::Add, k, None, Some(y), forces(k)),
-                        (Some(x), None) => block(&mut out, Mark::Remove, k, Some(x), None, forces(k)),
+                        (Some(x), None) => {
+                            block(&mut out, Mark::Remove, k, Some(x), None, forces(k))
+                        }
                         (None, None) => {}
                     }
                 }
@@ -190,28 +272,69 @@ pub fn resource_change(c: &ResourceChange, schemas: &Schemas<'_>, color: bool, d
         }
     }
     if hidden > 0 {
-        out.push(6, Mark::Note, format!("# ({hidden} unchanged attribute{} hidden)", if hidden == 1 { "" } else { "s" }));
+        out.push(
+            6,
+            Mark::Note,
+            format!(
+                "# ({hidden} unchanged attribute{} hidden)",
+                if hidden == 1 { "" } else { "s" }
+            ),
+        );
     }
     if hidden_blocks > 0 {
-        out.push(6, Mark::Note, format!("# ({hidden_blocks} unchanged block{} hidden)", if hidden_blocks == 1 { "" } else { "s" }));
+        out.push(
+            6,
+            Mark::Note,
+            format!(
+                "# ({hidden_blocks} unchanged block{} hidden)",
+                if hidden_blocks == 1 { "" } else { "s" }
+            ),
+        );
     }
     let r = &c.addr.resource;
-    let kind = if r.mode == Mode::Data { "data" } else { "resource" };
+    let kind = if r.mode == Mode::Data {
+        "data"
+    } else {
+        "resource"
+    };
     let mut buf = String::new();
-    let _ = writeln!(buf, "  {}", paint(&header(c, drift), Style::new().bold(), color));
-    let _ = writeln!(buf, "{} {kind} \"{}\" \"{}\" {{", action_marker(action, color), r.type_name, r.name);
+    let _ = writeln!(
+        buf,
+        "  {}",
+        paint(&header(c, drift), Style::new().bold(), color)
+    );
+    let _ = writeln!(
+        buf,
+        "{} {kind} \"{}\" \"{}\" {{",
+        action_marker(action, color),
+        r.type_name,
+        r.name
+    );
     write_lines(&mut buf, &out.lines, color);
     let _ = writeln!(buf, "    }}");
     buf
 }
 
-fn block(out: &mut Out, mark: Mark, name: &str, before: Option<&Value>, after: Option<&Value>, forces: bool) {
+fn block(
+    out: &mut Out,
+    mark: Mark,
+    name: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    forces: bool,
+) {
     let suffix = if forces { " # forces replacement" } else { "" };
     let empty = BTreeMap::new();
     match (before, after) {
         (Some(b), Some(a)) => {
             out.push(6, mark, format!("{name} {{{suffix}"));
-            object_fields(out, 10, b.as_object().unwrap_or(&empty), a.as_object().unwrap_or(&empty), true);
+            object_fields(
+                out,
+                10,
+                b.as_object().unwrap_or(&empty),
+                a.as_object().unwrap_or(&empty),
+                true,
+            );
             out.push(6, Mark::Same, "}");
         }
         (None, Some(v)) | (Some(v), None) => {
@@ -226,7 +349,14 @@ fn block(out: &mut Out, mark: Mark, name: &str, before: Option<&Value>, after: O
             let width = map.keys().map(|k| object_key(k).len()).max().unwrap_or(0);
             for (k, item) in &map {
                 if !item.is_null() {
-                    whole(out, 10, mark, &format!("{:width$}", object_key(k)), item, false);
+                    whole(
+                        out,
+                        10,
+                        mark,
+                        &format!("{:width$}", object_key(k)),
+                        item,
+                        false,
+                    );
                 }
             }
             out.push(6, Mark::Same, "}");
@@ -236,7 +366,10 @@ fn block(out: &mut Out, mark: Mark, name: &str, before: Option<&Value>, after: O
 }
 
 fn outputs_section(outputs: &[OutputChange], color: bool) -> String {
-    let changed: Vec<&OutputChange> = outputs.iter().filter(|o| o.action != Action::NoOp).collect();
+    let changed: Vec<&OutputChange> = outputs
+        .iter()
+        .filter(|o| o.action != Action::NoOp)
+        .collect();
     if changed.is_empty() {
         return String::new();
     }
@@ -244,7 +377,13 @@ fn outputs_section(outputs: &[OutputChange], color: bool) -> String {
     let width = changed.iter().map(|o| o.name.len()).max().unwrap_or(0);
     for o in changed {
         let name = format!("{:width$}", o.name);
-        let hide = |v: &Value| if o.sensitive { Value::Null.sensitive() } else { v.clone() };
+        let hide = |v: &Value| {
+            if o.sensitive {
+                Value::Null.sensitive()
+            } else {
+                v.clone()
+            }
+        };
         match (&o.before, &o.after) {
             (None, Some(a)) => whole(&mut out, 2, Mark::Add, &name, &hide(a), false),
             (Some(b), None) => whole(&mut out, 2, Mark::Remove, &name, &hide(b), false),
@@ -262,7 +401,15 @@ pub fn render_plan(plan: &Plan, registry: &Registry, color: bool) -> String {
     let schemas = Schemas(registry);
     let mut buf = String::new();
     if !plan.drift.is_empty() {
-        let _ = writeln!(buf, "\n{}\n", paint("Note: Objects have changed outside of clusterform", Style::new().bold(), color));
+        let _ = writeln!(
+            buf,
+            "\n{}\n",
+            paint(
+                "Note: Objects have changed outside of clusterform",
+                Style::new().bold(),
+                color
+            )
+        );
         let _ = writeln!(buf, "clusterform detected the following changes made outside of clusterform since the last \"clusterform apply\":\n");
         for d in &plan.drift {
             buf.push_str(&resource_change(d, &schemas, color, true));
@@ -289,9 +436,20 @@ pub fn render_plan(plan: &Plan, registry: &Registry, color: bool) -> String {
         );
         return buf;
     }
-    let notes: Vec<(&ResourceChange, &String)> = changes.iter().flat_map(|c| c.notes.iter().map(move |n| (*c, n))).collect();
+    let notes: Vec<(&ResourceChange, &String)> = changes
+        .iter()
+        .flat_map(|c| c.notes.iter().map(move |n| (*c, n)))
+        .collect();
     if !notes.is_empty() {
-        let _ = writeln!(buf, "\n{}", paint("Who can reach what, after this plan:", Style::new().bold(), color));
+        let _ = writeln!(
+            buf,
+            "\n{}",
+            paint(
+                "Who can reach what, after this plan:",
+                Style::new().bold(),
+                color
+            )
+        );
         for (c, n) in notes {
             let _ = writeln!(buf, "  {}: {n}", c.addr);
         }
@@ -303,7 +461,11 @@ pub fn render_plan(plan: &Plan, registry: &Registry, color: bool) -> String {
             buf.push('\n');
         }
         let (add, change, destroy) = plan.counts();
-        let _ = writeln!(buf, "{} {add} to add, {change} to change, {destroy} to destroy.", paint("Plan:", Style::new().bold(), color));
+        let _ = writeln!(
+            buf,
+            "{} {add} to add, {change} to change, {destroy} to destroy.",
+            paint("Plan:", Style::new().bold(), color)
+        );
     }
     buf.push_str(&outputs_section(&plan.outputs, color));
     buf

@@ -3,7 +3,7 @@
 //! Lines are produced without colour; the caller colours the markers. Each line is
 //! `(marker, text)` where marker is one of `+ - ~` or a space, and text is already indented.
 
-use crate::value::{quote, object_key, Value};
+use crate::value::{object_key, quote, Value};
 
 /// What kind of line a diff line is, for colouring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +33,11 @@ impl Out {
     }
 
     pub fn push(&mut self, indent: usize, mark: Mark, text: impl Into<String>) {
-        self.lines.push(Line { indent, mark, text: text.into() });
+        self.lines.push(Line {
+            indent,
+            mark,
+            text: text.into(),
+        });
     }
 }
 
@@ -61,7 +65,11 @@ pub fn inline(v: &Value) -> Option<String> {
 
 /// Renders a whole value being added or removed, under `name = `.
 pub fn whole(out: &mut Out, indent: usize, mark: Mark, name: &str, v: &Value, is_block: bool) {
-    let label = if is_block { name.to_string() } else { format!("{name} = ") };
+    let label = if is_block {
+        name.to_string()
+    } else {
+        format!("{name} = ")
+    };
     if let Some(s) = inline(v) {
         if is_block {
             out.push(indent, mark, format!("{name} {{}}"));
@@ -86,7 +94,15 @@ pub fn whole(out: &mut Out, indent: usize, mark: Mark, name: &str, v: &Value, is
             out.push(indent, Mark::Same, "]");
         }
         Value::Object(map) => {
-            out.push(indent, mark, if is_block { format!("{name} {{") } else { format!("{label}{{") });
+            out.push(
+                indent,
+                mark,
+                if is_block {
+                    format!("{name} {{")
+                } else {
+                    format!("{label}{{")
+                },
+            );
             let width = map.keys().map(|k| object_key(k).len()).max().unwrap_or(0);
             for (k, item) in map {
                 if matches!(mark, Mark::Add) && item.is_null() {
@@ -110,7 +126,11 @@ fn element(out: &mut Out, indent: usize, mark: Mark, v: &Value) {
             // Drop the "= " label of anonymous elements and add the trailing comma.
             for (i, mut line) in inner.lines.into_iter().enumerate() {
                 if i == 0 {
-                    line.text = line.text.trim_start_matches(" = ").trim_start_matches("= ").to_string();
+                    line.text = line
+                        .text
+                        .trim_start_matches(" = ")
+                        .trim_start_matches("= ")
+                        .to_string();
                 }
                 out.lines.push(line);
             }
@@ -122,7 +142,14 @@ fn element(out: &mut Out, indent: usize, mark: Mark, v: &Value) {
 }
 
 /// Renders an attribute that changed from `before` to `after`.
-pub fn change(out: &mut Out, indent: usize, name: &str, before: &Value, after: &Value, forces: bool) {
+pub fn change(
+    out: &mut Out,
+    indent: usize,
+    name: &str,
+    before: &Value,
+    after: &Value,
+    forces: bool,
+) {
     let suffix = if forces { " # forces replacement" } else { "" };
     match (before, after) {
         (Value::Object(b), Value::Object(a)) => {
@@ -130,12 +157,23 @@ pub fn change(out: &mut Out, indent: usize, name: &str, before: &Value, after: &
             object_fields(out, indent + 4, b, a, false);
             out.push(indent, Mark::Same, format!("}}{suffix}"));
         }
-        (Value::List(b), Value::List(a)) | (Value::Set(b), Value::Set(a)) if inline(before).is_none() || inline(after).is_none() => {
-            out.push(indent, Mark::Change, format!("{name} = [{}", if forces { " # forces replacement" } else { "" }));
+        (Value::List(b), Value::List(a)) | (Value::Set(b), Value::Set(a))
+            if inline(before).is_none() || inline(after).is_none() =>
+        {
+            out.push(
+                indent,
+                Mark::Change,
+                format!(
+                    "{name} = [{}",
+                    if forces { " # forces replacement" } else { "" }
+                ),
+            );
             list_diff(out, indent + 4, b, a);
             out.push(indent, Mark::Same, "]");
         }
-        (Value::String(b), Value::String(a)) if inline(before).is_none() || inline(after).is_none() => {
+        (Value::String(b), Value::String(a))
+            if inline(before).is_none() || inline(after).is_none() =>
+        {
             out.push(indent, Mark::Change, format!("{name} = <<-EOT{suffix}"));
             let diff = similar::TextDiff::from_lines(b.as_str(), a.as_str());
             for c in diff.iter_all_changes() {
@@ -144,12 +182,18 @@ pub fn change(out: &mut Out, indent: usize, name: &str, before: &Value, after: &
                     similar::ChangeTag::Insert => Mark::Add,
                     similar::ChangeTag::Equal => Mark::Same,
                 };
-                out.push(indent + 4, mark, c.value().trim_end_matches('\n').to_string());
+                out.push(
+                    indent + 4,
+                    mark,
+                    c.value().trim_end_matches('\n').to_string(),
+                );
             }
             out.push(indent, Mark::Same, "EOT");
         }
         _ => match (inline(before), inline(after)) {
-            (Some(b), Some(a)) => out.push(indent, Mark::Change, format!("{name} = {b} -> {a}{suffix}")),
+            (Some(b), Some(a)) => {
+                out.push(indent, Mark::Change, format!("{name} = {b} -> {a}{suffix}"))
+            }
             _ => {
                 whole(out, indent, Mark::Remove, name, before, false);
                 whole(out, indent, Mark::Add, name, after, false);
@@ -160,15 +204,30 @@ pub fn change(out: &mut Out, indent: usize, name: &str, before: &Value, after: &
 
 /// Diffs two lists element by element, keeping unchanged ones as context.
 fn list_diff(out: &mut Out, indent: usize, before: &[Value], after: &[Value]) {
-    let b: Vec<String> = before.iter().map(|v| inline(v).unwrap_or_else(|| v.to_string())).collect();
-    let a: Vec<String> = after.iter().map(|v| inline(v).unwrap_or_else(|| v.to_string())).collect();
+    let b: Vec<String> = before
+        .iter()
+        .map(|v| inline(v).unwrap_or_else(|| v.to_string()))
+        .collect();
+    let a: Vec<String> = after
+        .iter()
+        .map(|v| inline(v).unwrap_or_else(|| v.to_string()))
+        .collect();
     let diff = similar::capture_diff_slices(similar::Algorithm::Myers, &b, &a);
     for op in diff {
-        for (tag, old, new) in op.iter_changes(&b, &a).map(|c| (c.tag(), c.old_index(), c.new_index())) {
+        for (tag, old, new) in op
+            .iter_changes(&b, &a)
+            .map(|c| (c.tag(), c.old_index(), c.new_index()))
+        {
             match tag {
-                similar::ChangeTag::Equal => out.push(indent, Mark::Same, format!("{},", b[old.unwrap_or(0)])),
-                similar::ChangeTag::Delete => element(out, indent, Mark::Remove, &before[old.unwrap_or(0)]),
-                similar::ChangeTag::Insert => element(out, indent, Mark::Add, &after[new.unwrap_or(0)]),
+                similar::ChangeTag::Equal => {
+                    out.push(indent, Mark::Same, format!("{},", b[old.unwrap_or(0)]))
+                }
+                similar::ChangeTag::Delete => {
+                    element(out, indent, Mark::Remove, &before[old.unwrap_or(0)])
+                }
+                similar::ChangeTag::Insert => {
+                    element(out, indent, Mark::Add, &after[new.unwrap_or(0)])
+                }
             }
         }
     }
@@ -212,6 +271,10 @@ pub fn object_fields(
             (false, 1) => "element",
             (false, _) => "elements",
         };
-        out.push(indent, Mark::Note, format!("# ({hidden} unchanged {noun} hidden)"));
+        out.push(
+            indent,
+            Mark::Note,
+            format!("# ({hidden} unchanged {noun} hidden)"),
+        );
     }
 }

@@ -278,6 +278,21 @@ mod tests {
     }
 
     #[test]
+    fn object_keys_are_sorted_whatever_order_they_were_built_in() {
+        // Fails if serde_json's `preserve_order` feature gets switched on somewhere.
+        let mut s = State::new();
+        let a = ResourceAddr::managed(ModulePath::root(), "t", "n").instance(InstanceKey::None);
+        s.set_instance(
+            &a,
+            AWS,
+            InstanceState::new(json!({"zone": 1, "arn": 2, "id": 3})),
+        );
+        let text = s.to_json();
+        let pos = |k: &str| text.find(&format!("\"{k}\"")).unwrap();
+        assert!(pos("arn") < pos("id") && pos("id") < pos("zone"), "{text}");
+    }
+
+    #[test]
     fn instance_fields_follow_terraforms_order() {
         let whole = sample().to_json();
         let text = &whole[whole.find("aws_db_instance").unwrap()..];

@@ -317,7 +317,7 @@ mod tests {
         let held = b.lock(lock::OPERATION_APPLY, Duration::ZERO).unwrap();
         assert!(b.lock_path().exists());
         assert!(b.lock(lock::OPERATION_PLAN, Duration::ZERO).is_err());
-        b.force_unlock(&held.info().unwrap().id.clone()).unwrap();
+        b.force_unlock(&held.info().id).unwrap();
         assert!(b.describe().starts_with("local state file "));
     }
 }

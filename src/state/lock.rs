@@ -1,5 +1,4 @@
-//! The state lock: who holds it ([`LockInfo`]), the guard that gives it back ([`StateLock`]),
-//! and the local backend's lock file.
+//! The state lock: who holds it ([`LockInfo`]) and the local backend's lock file.
 //!
 //! The local lock is a file, `.terraform.tfstate.lock.info` beside `terraform.tfstate`,
 //! created with `O_EXCL` so exactly one run can make it. It holds a [`LockInfo`] in
@@ -15,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::StateError;
+use super::{HeldLock, StateError, StateLock};
 
 /// Operation names as Terraform writes them into `LockInfo.Operation`. State commands use
 /// free-form names such as `state-mv`.
@@ -79,46 +78,6 @@ impl LockInfo {
     /// lock is certainly stale. False when that cannot be known (another host, no PID).
     pub fn holder_is_gone(&self) -> bool {
         self.pid != 0 && self.host() == host_name() && process_is_gone(self.pid)
-    }
-}
-
-/// A lock held by this process. Released by [`StateLock::release`] or, best effort, on drop.
-pub struct StateLock {
-    held: Option<Box<dyn HeldLock>>,
-}
-
-/// What a backend must do to give a lock back. Remote backends implement it for their own
-/// lock objects (an S3 `.tflock` object, an Azure blob lease).
-pub trait HeldLock: Send {
-    fn info(&self) -> &LockInfo;
-    /// Gives the lock back, but only if it is still ours.
-    fn release(&mut self) -> Result<(), StateError>;
-}
-
-impl StateLock {
-    pub fn new(held: Box<dyn HeldLock>) -> StateLock {
-        StateLock { held: Some(held) }
-    }
-
-    pub fn info(&self) -> Option<&LockInfo> {
-        self.held.as_deref().map(HeldLock::info)
-    }
-
-    /// Gives the lock back now, reporting any problem (dropping does the same silently).
-    pub fn release(mut self) -> Result<(), StateError> {
-        match self.held.take() {
-            Some(mut held) => held.release(),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for StateLock {
-    fn drop(&mut self) {
-        if let Some(mut held) = self.held.take() {
-            // Best effort: a lock left behind is reported, with its ID, by the next run.
-            let _ = held.release();
-        }
     }
 }
 
@@ -193,10 +152,10 @@ impl HeldLock for LocalLock {
             // Someone force-unlocked it already: nothing of ours to remove.
             None => Ok(()),
             Some(held) if held.id == self.info.id => remove(&self.path),
-            Some(held) => Err(StateError::LockIdMismatch {
+            Some(held) => Err(StateError::LockLost {
                 path: self.path.clone(),
-                given: self.info.id.clone(),
-                actual: held.id,
+                ours: self.info.id.clone(),
+                now: held.id,
             }),
         }
     }
@@ -360,7 +319,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = state_in(&dir);
         let lock = acquire(&state, OPERATION_APPLY, Duration::ZERO).unwrap();
-        let ours = lock.info().unwrap().clone();
+        let ours = lock.info().clone();
         assert_eq!(current(&state).unwrap().as_ref(), Some(&ours));
 
         let err = acquire(&state, OPERATION_PLAN, Duration::ZERO)
@@ -399,11 +358,11 @@ mod tests {
 
         // Our lock was force-unlocked and someone else took it: dropping ours keeps theirs.
         let lock = acquire(&state, OPERATION_APPLY, Duration::ZERO).unwrap();
-        force_unlock(&state, &lock.info().unwrap().id).unwrap();
+        force_unlock(&state, &lock.info().id).unwrap();
         let theirs = LockInfo::new(OPERATION_APPLY, "", "terraform.tfstate");
         write_lock(&state, &theirs);
         let err = lock.release().unwrap_err();
-        assert!(matches!(err, StateError::LockIdMismatch { .. }), "{err}");
+        assert!(matches!(err, StateError::LockLost { .. }), "{err}");
         assert_eq!(current(&state).unwrap(), Some(theirs));
     }
 
@@ -464,7 +423,7 @@ mod tests {
         );
 
         let lock = acquire(&state, OPERATION_APPLY, Duration::ZERO).unwrap();
-        let id = lock.info().unwrap().id.clone();
+        let id = lock.info().id.clone();
         let err = force_unlock(&state, "wrong-id").unwrap_err().to_string();
         assert!(
             err.contains(&format!("has ID {id}, not wrong-id; nothing was unlocked")),
@@ -547,8 +506,8 @@ mod tests {
         assert!(info.who.contains('@'));
         // A lock Terraform wrote has no Pid; it reads with pid 0 and is never called stale.
         let theirs: LockInfo = serde_json::from_str(
-            r#"{"ID":"x","Operation":"OperationTypeApply","Info":"","Who":"a@b",
-                "Version":"1.9.5","Created":"2026-01-01T00:00:00.123Z","Path":"terraform.tfstate"}"#,
+            r#"{"ID":"x","Operation":"OperationTypeApply","Info":"","Who":"a@b","Version":"1.9.5",
+                "Created":"2026-01-01T00:00:00.123Z","Path":"terraform.tfstate"}"#,
         )
         .unwrap();
         assert_eq!(theirs.pid, 0);

@@ -11,6 +11,8 @@
 //! - [`local`]: the local backend, a file written atomically with a `.backup` beside it.
 //! - [`lock`]: the local lock file and the [`LockInfo`] every backend reports.
 //!
+//! Here: [`StateError`], the [`Backend`] trait and the [`StateLock`] guard it hands out.
+//!
 //! This module must not know about plans, providers or configuration: it stores what it is
 //! given. Bumping the serial is the caller's job ([`State::bump_serial`]).
 
@@ -24,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use local::{LocalBackend, DEFAULT_STATE_PATH};
-pub use lock::{HeldLock, LockInfo, StateLock};
+pub use lock::LockInfo;
 pub use model::{
     index_key_json, instance_key, InstanceState, OutputState, ResourceState, State, STATE_VERSION,
 };
@@ -43,6 +45,57 @@ pub trait Backend: Send + Sync {
     fn force_unlock(&self, id: &str) -> Result<(), StateError>;
     /// Where the state lives, for messages: `local state file terraform.tfstate`.
     fn describe(&self) -> String;
+}
+
+/// A lock held by this process. Released by [`StateLock::release`] or, best effort, on drop.
+pub struct StateLock {
+    held: Box<dyn HeldLock>,
+    released: bool,
+}
+
+/// What a backend must do to give a lock back. Remote backends implement it for their own
+/// lock objects (an S3 `.tflock` object, an Azure blob lease).
+pub trait HeldLock: Send {
+    fn info(&self) -> &LockInfo;
+    /// Gives the lock back, but only if it is still ours.
+    fn release(&mut self) -> Result<(), StateError>;
+}
+
+impl StateLock {
+    pub fn new(held: Box<dyn HeldLock>) -> StateLock {
+        StateLock {
+            held,
+            released: false,
+        }
+    }
+
+    /// What this lock says about us; `info().id` is what `force-unlock` needs.
+    pub fn info(&self) -> &LockInfo {
+        self.held.info()
+    }
+
+    /// Gives the lock back now, reporting any problem (dropping does the same silently).
+    pub fn release(mut self) -> Result<(), StateError> {
+        self.released = true;
+        self.held.release()
+    }
+}
+
+impl Drop for StateLock {
+    fn drop(&mut self) {
+        if !self.released {
+            // Best effort: a lock left behind is reported, with its ID, by the next run.
+            let _ = self.held.release();
+        }
+    }
+}
+
+impl std::fmt::Debug for StateLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StateLock")
+            .field("info", self.info())
+            .finish()
+    }
 }
 
 /// Everything that can go wrong reading, writing or locking state.
@@ -101,7 +154,7 @@ pub enum StateError {
     #[error("the state is not locked: there is no lock file {}", path.display())]
     NotLocked { path: PathBuf },
 
-    /// `force-unlock` (or a release) with an ID that is not the one in the lock file.
+    /// `force-unlock` with an ID that is not the one in the lock file.
     #[error(
         "the lock in {} has ID {actual}, not {given}; nothing was unlocked\n\n\
          hint: check that the lock is stale, then run `clusterform force-unlock {actual}`",
@@ -111,6 +164,18 @@ pub enum StateError {
         path: PathBuf,
         given: String,
         actual: String,
+    },
+
+    /// Our lock was removed while we held it (by `force-unlock`) and someone else took one.
+    #[error(
+        "the state lock {ours} was removed while this run held it, and {} now holds lock \
+         {now}; another run may have changed the state since",
+        path.display()
+    )]
+    LockLost {
+        path: PathBuf,
+        ours: String,
+        now: String,
     },
 
     /// `state mv` (or a lookup) named an address the state does not have.

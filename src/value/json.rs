@@ -27,10 +27,8 @@ pub(super) fn from_json(json: &serde_json::Value) -> Value {
         serde_json::Value::Number(n) => Value::Number(Number::from(n.as_f64().unwrap_or(0.0))),
         serde_json::Value::String(s) => Value::String(s.clone()),
         serde_json::Value::Array(items) => Value::List(items.iter().map(from_json).collect()),
-        serde_json::Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), from_json(v)))
-                .collect(),
-        ),
+        serde_json::Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
+        }
     }
 }

@@ -102,11 +102,17 @@ impl Value {
                 *marked = true;
                 inner.strip_into(marked)
             }
-            Value::List(items) => Value::List(items.into_iter().map(|v| v.strip_into(marked)).collect()),
-            Value::Set(items) => Value::Set(items.into_iter().map(|v| v.strip_into(marked)).collect()),
-            Value::Object(map) => {
-                Value::Object(map.into_iter().map(|(k, v)| (k, v.strip_into(marked))).collect())
+            Value::List(items) => {
+                Value::List(items.into_iter().map(|v| v.strip_into(marked)).collect())
             }
+            Value::Set(items) => {
+                Value::Set(items.into_iter().map(|v| v.strip_into(marked)).collect())
+            }
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| (k, v.strip_into(marked)))
+                    .collect(),
+            ),
             other => other,
         }
     }
@@ -321,7 +327,9 @@ pub fn object_key(key: &str) -> String {
         .chars()
         .next()
         .is_some_and(|c| c.is_alphabetic() || c == '_')
-        && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
     if is_ident {
         key.to_string()
     } else {

@@ -77,12 +77,19 @@ fn mark(v: &mut Value, steps: &[Json]) {
     };
     match (v, step.get("type").and_then(Json::as_str)) {
         (Value::Object(map), Some("get_attr")) => {
-            if let Some(child) = step.get("value").and_then(Json::as_str).and_then(|k| map.get_mut(k)) {
+            if let Some(child) = step
+                .get("value")
+                .and_then(Json::as_str)
+                .and_then(|k| map.get_mut(k))
+            {
                 mark(child, rest);
             }
         }
         (Value::List(items) | Value::Set(items), Some("index")) => {
-            let i = step.get("value").and_then(|v| v.get("value")).and_then(Json::as_u64);
+            let i = step
+                .get("value")
+                .and_then(|v| v.get("value"))
+                .and_then(Json::as_u64);
             if let Some(child) = i.and_then(|i| items.get_mut(i as usize)) {
                 mark(child, rest);
             }

@@ -127,26 +127,44 @@ fn convert_at(ty: &Type, value: Value, path: String) -> Result<Value, ConvertErr
             Value::String(_) => Ok(value),
             Value::Number(n) => Ok(Value::String(n.to_string())),
             Value::Bool(b) => Ok(Value::String(b.to_string())),
-            other => Err(fail(&path, format!("string required, but have {}", other.type_name()))),
+            other => Err(fail(
+                &path,
+                format!("string required, but have {}", other.type_name()),
+            )),
         },
         Type::Number => match value {
             Value::Number(_) => Ok(value),
-            Value::String(ref s) => Number::parse(s)
-                .map(Value::Number)
-                .ok_or_else(|| fail(&path, format!("a number is required, but {} is not a number", super::quote(s)))),
-            other => Err(fail(&path, format!("number required, but have {}", other.type_name()))),
+            Value::String(ref s) => Number::parse(s).map(Value::Number).ok_or_else(|| {
+                fail(
+                    &path,
+                    format!(
+                        "a number is required, but {} is not a number",
+                        super::quote(s)
+                    ),
+                )
+            }),
+            other => Err(fail(
+                &path,
+                format!("number required, but have {}", other.type_name()),
+            )),
         },
         Type::Bool => match value {
             Value::Bool(_) => Ok(value),
             Value::String(ref s) if s == "true" => Ok(Value::Bool(true)),
             Value::String(ref s) if s == "false" => Ok(Value::Bool(false)),
-            other => Err(fail(&path, format!("bool required, but have {}", other.type_name()))),
+            other => Err(fail(
+                &path,
+                format!("bool required, but have {}", other.type_name()),
+            )),
         },
         Type::List(elem) | Type::Set(elem) => {
             let items = match value {
                 Value::List(items) | Value::Set(items) => items,
                 other => {
-                    return Err(fail(&path, format!("{ty} required, but have {}", other.type_name())))
+                    return Err(fail(
+                        &path,
+                        format!("{ty} required, but have {}", other.type_name()),
+                    ))
                 }
             };
             let converted = items
@@ -169,18 +187,28 @@ fn convert_at(ty: &Type, value: Value, path: String) -> Result<Value, ConvertErr
                     })
                     .collect::<Result<_, _>>()?,
             )),
-            other => Err(fail(&path, format!("{ty} required, but have {}", other.type_name()))),
+            other => Err(fail(
+                &path,
+                format!("{ty} required, but have {}", other.type_name()),
+            )),
         },
         Type::Object(attrs) => {
             let mut map = match value {
                 Value::Object(map) => map,
                 other => {
-                    return Err(fail(&path, format!("object required, but have {}", other.type_name())))
+                    return Err(fail(
+                        &path,
+                        format!("object required, but have {}", other.type_name()),
+                    ))
                 }
             };
             let mut out = BTreeMap::new();
             for (name, attr) in attrs {
-                let p = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+                let p = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
                 match map.remove(name) {
                     Some(Value::Null) | None if attr.optional => {
                         let default = attr.default.clone().unwrap_or(Value::Null);
@@ -198,13 +226,20 @@ fn convert_at(ty: &Type, value: Value, path: String) -> Result<Value, ConvertErr
             let items = match value {
                 Value::List(items) | Value::Set(items) => items,
                 other => {
-                    return Err(fail(&path, format!("tuple required, but have {}", other.type_name())))
+                    return Err(fail(
+                        &path,
+                        format!("tuple required, but have {}", other.type_name()),
+                    ))
                 }
             };
             if items.len() != elems.len() {
                 return Err(fail(
                     &path,
-                    format!("tuple of {} elements required, but have {}", elems.len(), items.len()),
+                    format!(
+                        "tuple of {} elements required, but have {}",
+                        elems.len(),
+                        items.len()
+                    ),
                 ));
             }
             let converted = items
@@ -224,38 +259,70 @@ mod tests {
 
     #[test]
     fn primitives_convert_through_strings() {
-        assert_eq!(Type::String.convert(Value::from(5)).unwrap(), Value::from("5"));
-        assert_eq!(Type::Number.convert(Value::from("5")).unwrap(), Value::from(5));
-        assert_eq!(Type::Bool.convert(Value::from("true")).unwrap(), Value::Bool(true));
+        assert_eq!(
+            Type::String.convert(Value::from(5)).unwrap(),
+            Value::from("5")
+        );
+        assert_eq!(
+            Type::Number.convert(Value::from("5")).unwrap(),
+            Value::from(5)
+        );
+        assert_eq!(
+            Type::Bool.convert(Value::from("true")).unwrap(),
+            Value::Bool(true)
+        );
         assert!(Type::Number.convert(Value::from("five")).is_err());
     }
 
     #[test]
     fn object_optional_attributes_take_defaults() {
         let ty = Type::Object(BTreeMap::from([
-            ("name".to_string(), ObjectAttr { ty: Type::String, optional: false, default: None }),
+            (
+                "name".to_string(),
+                ObjectAttr {
+                    ty: Type::String,
+                    optional: false,
+                    default: None,
+                },
+            ),
             (
                 "port".to_string(),
-                ObjectAttr { ty: Type::Number, optional: true, default: Some(Value::from(443)) },
+                ObjectAttr {
+                    ty: Type::Number,
+                    optional: true,
+                    default: Some(Value::from(443)),
+                },
             ),
         ]));
-        let v = ty.convert(Value::object([("name", Value::from("api"))])).unwrap();
+        let v = ty
+            .convert(Value::object([("name", Value::from("api"))]))
+            .unwrap();
         assert_eq!(v.get("port"), Some(&Value::from(443)));
-        let err = ty.convert(Value::object([("port", Value::from(1))])).unwrap_err();
+        let err = ty
+            .convert(Value::object([("port", Value::from(1))]))
+            .unwrap_err();
         assert_eq!(err.message, "attribute \"name\" is required");
     }
 
     #[test]
     fn errors_name_the_path() {
         let ty = Type::list(Type::Number);
-        let err = ty.convert(Value::List(vec![Value::from(1), Value::from("x")])).unwrap_err();
-        assert_eq!(err.to_string(), "[1]: a number is required, but \"x\" is not a number");
+        let err = ty
+            .convert(Value::List(vec![Value::from(1), Value::from("x")]))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "[1]: a number is required, but \"x\" is not a number"
+        );
     }
 
     #[test]
     fn marks_survive_conversion() {
         let v = Type::String.convert(Value::from(1).sensitive()).unwrap();
         assert_eq!(v, Value::from("1").sensitive());
-        assert_eq!(Type::set(Type::String).convert(Value::Unknown).unwrap(), Value::Unknown);
+        assert_eq!(
+            Type::set(Type::String).convert(Value::Unknown).unwrap(),
+            Value::Unknown
+        );
     }
 }

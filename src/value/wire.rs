@@ -25,7 +25,11 @@ fn is_false(j: &Json) -> bool {
 impl Wire {
     pub fn encode(v: &Value, redact: bool) -> Wire {
         let (value, unknown, sensitive) = encode(v, redact, false);
-        Wire { value, unknown, sensitive }
+        Wire {
+            value,
+            unknown,
+            sensitive,
+        }
     }
 
     pub fn decode(&self) -> Value {
@@ -43,12 +47,23 @@ pub fn encode(v: &Value, redact: bool, inside_sensitive: bool) -> (Json, Json, J
             (value, unknown, Json::Bool(true))
         }
         Value::List(items) | Value::Set(items) => {
-            let parts: Vec<_> = items.iter().map(|i| encode(i, redact, inside_sensitive)).collect();
+            let parts: Vec<_> = items
+                .iter()
+                .map(|i| encode(i, redact, inside_sensitive))
+                .collect();
             let any_u = parts.iter().any(|p| !is_false(&p.1));
             let any_s = parts.iter().any(|p| !is_false(&p.2));
             let value = Json::Array(parts.iter().map(|p| p.0.clone()).collect());
-            let unknown = if any_u { Json::Array(parts.iter().map(|p| p.1.clone()).collect()) } else { Json::Bool(false) };
-            let sensitive = if any_s { Json::Array(parts.iter().map(|p| p.2.clone()).collect()) } else { Json::Bool(false) };
+            let unknown = if any_u {
+                Json::Array(parts.iter().map(|p| p.1.clone()).collect())
+            } else {
+                Json::Bool(false)
+            };
+            let sensitive = if any_s {
+                Json::Array(parts.iter().map(|p| p.2.clone()).collect())
+            } else {
+                Json::Bool(false)
+            };
             (value, unknown, sensitive)
         }
         Value::Object(map) => {
@@ -65,8 +80,16 @@ pub fn encode(v: &Value, redact: bool, inside_sensitive: bool) -> (Json, Json, J
                     sensitive.insert(k.clone(), s);
                 }
             }
-            let u = if unknown.is_empty() { Json::Bool(false) } else { Json::Object(unknown) };
-            let s = if sensitive.is_empty() { Json::Bool(false) } else { Json::Object(sensitive) };
+            let u = if unknown.is_empty() {
+                Json::Bool(false)
+            } else {
+                Json::Object(unknown)
+            };
+            let s = if sensitive.is_empty() {
+                Json::Bool(false)
+            } else {
+                Json::Object(sensitive)
+            };
             (Json::Object(value), u, s)
         }
         other => (other.to_json_lossy(), Json::Bool(false), Json::Bool(false)),
@@ -85,11 +108,20 @@ fn decode(value: &Json, unknown: &Json, sensitive: &Json) -> Value {
     match value {
         Json::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (k.clone(), decode(v, &child(unknown, k), &child(sensitive, k))))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        decode(v, &child(unknown, k), &child(sensitive, k)),
+                    )
+                })
                 .collect(),
         ),
         Json::Array(items) => Value::List(
-            items.iter().enumerate().map(|(i, v)| decode(v, &at(unknown, i), &at(sensitive, i))).collect(),
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| decode(v, &at(unknown, i), &at(sensitive, i)))
+                .collect(),
         ),
         other => Value::from_json(other),
     }

@@ -4,20 +4,26 @@ use std::time::Duration;
 
 /// Parses a Go-style duration string.
 pub fn parse(s: &str) -> Result<Duration, String> {
-    let err = || format!("\"{s}\" is not a duration: write a number and a unit, such as 30s, 5m or 1h30m");
+    let err = || {
+        format!("\"{s}\" is not a duration: write a number and a unit, such as 30s, 5m or 1h30m")
+    };
     let mut total = Duration::ZERO;
     let mut rest = s.trim();
     if rest.is_empty() {
         return Err(err());
     }
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.').ok_or_else(err)?;
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .ok_or_else(err)?;
         if digits == 0 {
             return Err(err());
         }
         let n: f64 = rest[..digits].parse().map_err(|_| err())?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let secs = match &rest[..unit_len] {
             "ms" => n / 1000.0,
             "s" => n,

@@ -5,8 +5,9 @@ use async_trait::async_trait;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::schema::{Attribute, Schema};
 use crate::providers::{
-    default_plan, ApplyAction, ApplyRequest, ApplyResponse, ConfigureRequest, ImportResponse, OperationContext,
-    PlanRequest, PlanResponse, Provider, ProviderSchema, ReadRequest, ReadResponse,
+    default_plan, ApplyAction, ApplyRequest, ApplyResponse, ConfigureRequest, ImportResponse,
+    OperationContext, PlanRequest, PlanResponse, Provider, ProviderSchema, ReadRequest,
+    ReadResponse,
 };
 use crate::value::{Type, Value};
 
@@ -33,7 +34,9 @@ impl TerraformProvider {
 
 fn no_data_sources(type_name: &str) -> Diagnostics {
     Diagnostic::error("Unknown data source")
-        .detail(format!("The terraform provider has no data source named \"{type_name}\"."))
+        .detail(format!(
+            "The terraform provider has no data source named \"{type_name}\"."
+        ))
         .into()
 }
 
@@ -70,7 +73,12 @@ impl Provider for TerraformProvider {
             ApplyAction::Create | ApplyAction::Update => {
                 let mut state = req.planned;
                 if let Value::Object(map) = &mut state {
-                    let id = match req.prior.as_ref().and_then(|p| p.get("id")).and_then(Value::as_str) {
+                    let id = match req
+                        .prior
+                        .as_ref()
+                        .and_then(|p| p.get("id"))
+                        .and_then(Value::as_str)
+                    {
                         Some(id) if req.action == ApplyAction::Update => id.to_string(),
                         _ => uuid::Uuid::new_v4().to_string(),
                     };
@@ -79,7 +87,10 @@ impl Provider for TerraformProvider {
                 Some(state)
             }
         };
-        ApplyResponse { new_state, diagnostics: Diagnostics::new() }
+        ApplyResponse {
+            new_state,
+            diagnostics: Diagnostics::new(),
+        }
     }
 
     async fn read_data(&self, type_name: &str, _config: &Value) -> Result<Value, Diagnostics> {
@@ -88,7 +99,10 @@ impl Provider for TerraformProvider {
 
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse {
         if type_name != "terraform_data" {
-            return ImportResponse { state: None, diagnostics: no_data_sources(type_name) };
+            return ImportResponse {
+                state: None,
+                diagnostics: no_data_sources(type_name),
+            };
         }
         ImportResponse {
             state: Some(Value::object([

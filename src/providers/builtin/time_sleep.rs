@@ -6,8 +6,8 @@ use super::duration;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::schema::{Attribute, Schema};
 use crate::providers::{
-    ApplyAction, ApplyRequest, ApplyResponse, ConfigureRequest, ImportResponse, OperationContext, Provider,
-    ProviderSchema, ReadRequest, ReadResponse, ValidateRequest,
+    ApplyAction, ApplyRequest, ApplyResponse, ConfigureRequest, ImportResponse, OperationContext,
+    Provider, ProviderSchema, ReadRequest, ReadResponse, ValidateRequest,
 };
 use crate::value::{Type, Value};
 
@@ -51,7 +51,11 @@ impl Provider for TimeProvider {
         for name in ["create_duration", "destroy_duration"] {
             if let Some(s) = req.config.get(name).and_then(Value::as_str) {
                 if let Err(msg) = duration::parse(s) {
-                    diags.push(Diagnostic::error("Invalid duration").at(req.spans.span(&[name])).detail(msg));
+                    diags.push(
+                        Diagnostic::error("Invalid duration")
+                            .at(req.spans.span(&[name]))
+                            .detail(msg),
+                    );
                 }
             }
         }
@@ -74,12 +78,19 @@ impl Provider for TimeProvider {
             ApplyAction::Delete => ("destroy_duration", req.prior.clone()),
             _ => ("create_duration", Some(req.planned.clone())),
         };
-        let source = state.as_ref().and_then(|s| s.get(attr)).and_then(Value::as_str).map(str::to_string);
+        let source = state
+            .as_ref()
+            .and_then(|s| s.get(attr))
+            .and_then(Value::as_str)
+            .map(str::to_string);
         if let Some(s) = source {
             match duration::parse(&s) {
                 Ok(d) => {
                     if let Err(e) = wait(d, &ctx).await {
-                        return ApplyResponse { new_state: req.prior, diagnostics: e.into() };
+                        return ApplyResponse {
+                            new_state: req.prior,
+                            diagnostics: e.into(),
+                        };
                     }
                 }
                 Err(msg) => {
@@ -96,21 +107,32 @@ impl Provider for TimeProvider {
                 let mut s = req.planned;
                 if let Value::Object(map) = &mut s {
                     let id = if req.action == ApplyAction::Update {
-                        req.prior.as_ref().and_then(|p| p.get("id")).cloned().unwrap_or(Value::Null)
+                        req.prior
+                            .as_ref()
+                            .and_then(|p| p.get("id"))
+                            .cloned()
+                            .unwrap_or(Value::Null)
                     } else {
-                        Value::from(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                        Value::from(
+                            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        )
                     };
                     map.insert("id".to_string(), id);
                 }
                 Some(s)
             }
         };
-        ApplyResponse { new_state, diagnostics: Diagnostics::new() }
+        ApplyResponse {
+            new_state,
+            diagnostics: Diagnostics::new(),
+        }
     }
 
     async fn read_data(&self, type_name: &str, _config: &Value) -> Result<Value, Diagnostics> {
         Err(Diagnostic::error("Unknown data source")
-            .detail(format!("The time provider has no data source named \"{type_name}\"."))
+            .detail(format!(
+                "The time provider has no data source named \"{type_name}\"."
+            ))
             .into())
     }
 

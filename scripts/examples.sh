@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The main job: for every example, validate, check formatting, plan, apply, plan again
+# (which must show no changes) and destroy, against the local emulators.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --locked --quiet
+cf="$PWD/target/debug/clusterform"
+failed=0
+for dir in examples/*/; do
+  name=$(basename "$dir")
+  work=$(mktemp -d)
+  cp -r "$dir". "$work/"
+  echo "==> examples/$name"
+  if ! (
+    set -e
+    cd "$work"
+    "$cf" fmt --check --recursive
+    "$cf" validate --no-color
+    "$cf" plan --no-color --out plan.tfplan
+    "$cf" apply --no-color plan.tfplan
+    "$cf" plan --no-color --detailed-exitcode
+    "$cf" destroy --no-color --auto-approve
+    test "$("$cf" state list)" = ""
+  ); then
+    echo "FAILED: examples/$name"
+    failed=1
+  fi
+  rm -rf "$work"
+done
+exit $failed

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, unit, snapshot and end-to-end tests, and a check
+# that every example still validates, plans and applies. Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "==> toolchain"
+cargo --version
+rustup component list --installed 2>/dev/null | grep -qE '^(rustfmt|clippy)' || rustup component add rustfmt clippy
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "==> cargo clippy"
+cargo clippy --all-targets --locked -- -D warnings
+
+echo "==> cargo test"
+cargo test --all-targets --locked
+
+echo "==> examples"
+bash scripts/examples.sh
