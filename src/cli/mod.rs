@@ -119,7 +119,7 @@ pub fn run(cli: Cli, ordered_vars: Vec<crate::config::inputs::VarArg>) -> Exit {
     };
     match cli.command {
         Command::Init(a) => init::run(&ws, &ui, a),
-        Command::Validate(a) => validate::run(&ws, &ui, a),
+        Command::Validate(a) => runtime.block_on(validate::run(&ws, &ui, a)),
         Command::Fmt(a) => fmt::run(&ws, &ui, a),
         Command::Plan(a) => runtime.block_on(plan::run(&ws, &ui, a, ordered_vars)),
         Command::Apply(a) => runtime.block_on(apply::run(&ws, &ui, a, ordered_vars)),

@@ -16,6 +16,9 @@ pub enum Expansion {
     Single,
     Count(usize),
     ForEach(BTreeMap<String, Value>),
+    /// Only in `validate`: count or for_each is not known, so one instance of unknown key
+    /// stands for all of them.
+    Unknown,
 }
 
 impl Expansion {
@@ -23,6 +26,7 @@ impl Expansion {
     pub fn instances(&self) -> Vec<(InstanceKey, Repetition)> {
         match self {
             Expansion::Single => vec![(InstanceKey::None, Repetition::None)],
+            Expansion::Unknown => vec![(InstanceKey::None, Repetition::Unknown)],
             Expansion::Count(n) => (0..*n as i64)
                 .map(|i| (InstanceKey::Int(i), Repetition::Count(i)))
                 .collect(),
@@ -45,6 +49,7 @@ impl Expansion {
     pub fn collect(&self, mut values: Vec<Value>) -> Value {
         match self {
             Expansion::Single => values.pop().unwrap_or(Value::Null),
+            Expansion::Unknown => Value::Unknown,
             Expansion::Count(_) => Value::List(values),
             Expansion::ForEach(map) => Value::Object(map.keys().cloned().zip(values).collect()),
         }
@@ -52,6 +57,16 @@ impl Expansion {
 }
 
 const UNKNOWN_HINT: &str = "apply the resources it depends on first with --target, or compute it from input variables instead";
+
+/// Like [`expand`], but an unknown count or for_each gives [`Expansion::Unknown`].
+pub fn expand_for_validate(resource: &Resource, scope: &ModuleScope<'_>) -> Result<Expansion, Diagnostic> {
+    for expr in resource.count.iter().chain(resource.for_each.iter()) {
+        if Evaluator::new(scope).eval(expr)?.contains_unknown() {
+            return Ok(Expansion::Unknown);
+        }
+    }
+    expand(resource, scope)
+}
 
 pub fn expand(resource: &Resource, scope: &ModuleScope<'_>) -> Result<Expansion, Diagnostic> {
     if let Some(expr) = &resource.count {

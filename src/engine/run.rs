@@ -34,6 +34,8 @@ pub struct Run {
     pub prior_state: Arc<State>,
     /// Refreshed objects: `None` when the object is gone.
     pub refreshed: Arc<Mutex<BTreeMap<InstanceAddr, Option<Value>>>>,
+    /// `validate`: providers are not configured and nothing is read from a cloud.
+    pub offline: bool,
 }
 
 impl Run {
@@ -57,6 +59,7 @@ impl Run {
             diags: Arc::new(Mutex::new(Diagnostics::new())),
             prior_state: Arc::new(prior_state),
             refreshed: Arc::new(Mutex::new(BTreeMap::new())),
+            offline: false,
         }
     }
 

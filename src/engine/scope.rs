@@ -19,6 +19,8 @@ pub enum Repetition {
         key: String,
         value: Value,
     },
+    /// `validate`: the count or for_each value is not known, so neither is the key.
+    Unknown,
 }
 
 pub struct ModuleScope<'v> {
@@ -114,6 +116,7 @@ impl Scope for ModuleScope<'_> {
             }
             "count" => match (&self.repetition, attrs.first()) {
                 (Repetition::Count(i), Some(&"index")) => Ok((Value::from(*i), 1)),
+                (Repetition::Unknown, Some(&"index")) => Ok((Value::Unknown, 1)),
                 _ => Err(Diagnostic::error("Reference to \"count\" in non-counted context")
                     .at(span)
                     .detail("count.index is only available in blocks that set count.")
@@ -121,6 +124,7 @@ impl Scope for ModuleScope<'_> {
             },
             "each" => match (&self.repetition, attrs.first()) {
                 (Repetition::Each { key, .. }, Some(&"key")) => Ok((Value::from(key.as_str()), 1)),
+                (Repetition::Unknown, Some(&"key" | &"value")) => Ok((Value::Unknown, 1)),
                 (Repetition::Each { value, .. }, Some(&"value")) => Ok((value.clone(), 1)),
                 (Repetition::Each { .. }, _) => Err(Diagnostic::error("Invalid reference").at(span).detail("Use each.key or each.value.")),
                 _ => Err(Diagnostic::error("Reference to \"each\" in context without for_each")

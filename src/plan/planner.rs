@@ -13,7 +13,7 @@ use super::refresh::Refresher;
 use crate::addr::{InstanceAddr, InstanceKey, Mode, ResourceAddr, TargetAddr};
 use crate::config::model::{IgnoreChanges, Resource};
 use crate::diag::{Diagnostic, Diagnostics, Severity, SourceMap};
-use crate::engine::expand::{expand, Expansion};
+use crate::engine::expand::{expand, expand_for_validate, Expansion};
 use crate::engine::resource_config::{check_body, eval_body};
 use crate::engine::run::{lock, ProviderKey, Run};
 use crate::engine::visit;
@@ -174,7 +174,9 @@ pub async fn plan(
     let mut c = std::mem::take(&mut *lock(&collected));
     let drift = drift(&run);
     plan_deletes(&run, &settings, &mut c);
-    check_across(&run, &c).await;
+    if !run.offline {
+        check_across(&run, &c).await;
+    }
     let outputs = output_changes(&run, &settings, &c);
     let mut changes = c.changes;
     if !settings.targets.is_empty() {
@@ -300,7 +302,7 @@ async fn plan_resource(
     let Some(provider) = run.provider(&key) else {
         return false;
     };
-    let expansion = match run.with_scope(&addr.module, |s| expand(&rc, s)) {
+    let expansion = match run.with_scope(&addr.module, |s| if run.offline { expand_for_validate(&rc, s) } else { expand(&rc, s) }) {
         Ok(e) => e,
         Err(d) => {
             run.push(d);
@@ -393,7 +395,7 @@ async fn plan_data(
     schema: &crate::providers::Schema,
     state_provider: &str,
 ) -> Value {
-    if config.contains_unknown() {
+    if config.contains_unknown() || run.offline {
         let planned = crate::providers::default_plan::plan_object(schema, None, config);
         lock(collected).changes.push(ResourceChange {
             addr: inst.clone(),

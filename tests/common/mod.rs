@@ -137,19 +137,21 @@ impl Project {
         Run::from(cmd)
     }
 
-    /// Starts `clusterform --no-color ARGS` in the background, output discarded.
-    pub fn spawn(&self, args: &[&str]) -> Child {
+    /// Starts `clusterform --no-color ARGS` in the background, its output captured.
+    pub fn spawn(&self, args: &[&str]) -> Background {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("clusterform"));
         cmd.current_dir(self.path()).arg("--no-color").args(args);
         for k in inherited_env_to_drop() {
             cmd.env_remove(k);
         }
-        cmd.env("CLUSTERFORM_PROGRESS_INTERVAL_MS", "200")
+        let child = cmd
+            .env("CLUSTERFORM_PROGRESS_INTERVAL_MS", "200")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
-            .expect("start clusterform")
+            .expect("start clusterform");
+        Background { child: Some(child), started: Instant::now() }
     }
 
     /// The state file as JSON.
@@ -268,12 +270,14 @@ impl Run {
         self.code(1)
     }
 
-    /// Asserts that stdout contains every one of `parts`.
+    /// Asserts that stdout contains every one of `parts`. Runs of spaces count as one, so the
+    /// alignment of `=` signs (which the snapshot tests pin down) does not matter here.
     #[track_caller]
     pub fn stdout_has(&self, parts: &[&str]) -> &Self {
+        let text = squeeze_spaces(&self.stdout);
         for p in parts {
             assert!(
-                self.stdout.contains(p),
+                text.contains(&squeeze_spaces(p)),
                 "stdout lacks {p:?}\n--- stdout\n{}\n--- stderr\n{}",
                 self.stdout,
                 self.stderr
@@ -282,12 +286,13 @@ impl Run {
         self
     }
 
-    /// Asserts that stderr contains every one of `parts`.
+    /// Asserts that stderr contains every one of `parts`; runs of spaces count as one.
     #[track_caller]
     pub fn stderr_has(&self, parts: &[&str]) -> &Self {
+        let text = squeeze_spaces(&self.stderr);
         for p in parts {
             assert!(
-                self.stderr.contains(p),
+                text.contains(&squeeze_spaces(p)),
                 "stderr lacks {p:?}\n--- stdout\n{}\n--- stderr\n{}",
                 self.stdout,
                 self.stderr
@@ -300,6 +305,24 @@ impl Run {
     pub fn all(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
     }
+}
+
+/// `text` with every run of spaces replaced by one space (line breaks are kept).
+pub fn squeeze_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last_space = false;
+    for c in text.chars() {
+        if c == ' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out
 }
 
 /// Waits until `ready` holds, polling every 50 ms; panics after `limit`.
@@ -315,14 +338,53 @@ pub fn wait_until(limit: Duration, what: &str, mut ready: impl FnMut() -> bool) 
     }
 }
 
-/// A background run that is killed if the test ends early, so no process outlives its test.
-pub struct Background(pub Child);
+/// A background run of the binary. It is killed if the test ends before it does, so no process
+/// outlives its test.
+pub struct Background {
+    child: Option<Child>,
+    started: Instant,
+}
 
 impl Background {
-    /// SIGKILL, then reap.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("still running").id()
+    }
+
+    /// SIGKILL: the process gets no chance to clean up.
     pub fn kill(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// SIGINT, as Ctrl-C in a terminal sends.
+    pub fn interrupt(&self) {
+        let pid = libc::pid_t::try_from(self.pid()).expect("pid fits pid_t");
+        // SAFETY: kill(2) only sends a signal; the pid is our own child, not yet reaped.
+        let rc = unsafe { libc::kill(pid, libc::SIGINT) };
+        assert_eq!(rc, 0, "send SIGINT to {pid}");
+    }
+
+    /// Waits for the process to end (at most `limit`, then kills it) and returns what it printed.
+    #[track_caller]
+    pub fn finish(mut self, limit: Duration) -> Run {
+        let mut child = self.child.take().expect("still running");
+        while child.try_wait().expect("poll child").is_none() {
+            if self.started.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("clusterform still running after {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().expect("collect output");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+            elapsed: self.started.elapsed(),
+        }
     }
 }
 

@@ -336,7 +336,7 @@ mod tests {
             "Hello, Ander!"
         );
         assert_eq!(fmt("%d items", vec![Value::from(3)]).unwrap(), "3 items");
-        assert_eq!(fmt("%.2f", vec![Value::from(3.14159)]).unwrap(), "3.14");
+        assert_eq!(fmt("%.2f", vec![Value::from(1.23456)]).unwrap(), "1.23");
         assert_eq!(fmt("%f", vec![Value::from(1)]).unwrap(), "1.000000");
         assert_eq!(fmt("%q", vec![Value::from("a\"b")]).unwrap(), "\"a\\\"b\"");
         assert_eq!(fmt("%t", vec![Value::Bool(true)]).unwrap(), "true");
@@ -368,8 +368,8 @@ mod tests {
         assert_eq!(fmt("[%05d]", vec![Value::from(-42)]).unwrap(), "[-0042]");
         assert_eq!(fmt("[%+d]", vec![Value::from(7)]).unwrap(), "[+7]");
         assert_eq!(
-            fmt("[%6.2f]", vec![Value::from(3.14159)]).unwrap(),
-            "[  3.14]"
+            fmt("[%6.2f]", vec![Value::from(1.23456)]).unwrap(),
+            "[  1.23]"
         );
         assert_eq!(fmt("[%-4s]", vec![Value::from("ab")]).unwrap(), "[ab  ]");
         assert_eq!(fmt("%.3s", vec![Value::from("abcdef")]).unwrap(), "abc");

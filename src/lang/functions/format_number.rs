@@ -147,7 +147,7 @@ mod tests {
         assert_eq!(general(1e6, None, false), "1e+06");
         assert_eq!(general(0.0001, None, false), "0.0001");
         assert_eq!(general(0.00001, None, false), "1e-05");
-        assert_eq!(general(3.14159, Some(3), false), "3.14");
+        assert_eq!(general(1.23456, Some(3), false), "1.23");
         assert_eq!(general(1.0, Some(3), false), "1");
         assert_eq!(general(0.0, None, false), "0");
         assert_eq!(general(123456789.0, Some(4), true), "1.235E+08");
@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn fixed_rounds() {
-        assert_eq!(fixed(3.14159, Some(2)), "3.14");
+        assert_eq!(fixed(1.23456, Some(2)), "1.23");
         assert_eq!(fixed(2.0, None), "2.000000");
     }
 }
