@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::operation::{run_operation, Progress};
+use super::operation::{run_operation, Progress, Timing};
 use super::state_writer::StateWriter;
 use crate::addr::{InstanceAddr, Mode, ResourceAddr};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -146,6 +146,13 @@ pub async fn apply(
 }
 
 impl Exec {
+    fn timing(&self) -> Timing {
+        Timing {
+            progress: self.settings.progress_interval,
+            poll: self.settings.poll_interval,
+        }
+    }
+
     async fn visit(self: Arc<Self>, node: Node) -> bool {
         let run = &self.run;
         match node {
@@ -305,8 +312,7 @@ impl Exec {
                 prior,
                 planned,
                 self.progress.clone(),
-                self.settings.progress_interval,
-                self.settings.poll_interval,
+                self.timing(),
             )
         };
         let steps: Vec<ApplyAction> = match ip.action {
@@ -439,8 +445,7 @@ impl Exec {
             ip.prior.clone(),
             Value::Null,
             self.progress.clone(),
-            self.settings.progress_interval,
-            self.settings.poll_interval,
+            self.timing(),
         )
         .await;
         let failed = resp.diagnostics.has_errors();

@@ -31,7 +31,16 @@ pub fn elapsed(d: Duration) -> String {
     }
 }
 
-/// Runs one operation, reporting progress every `interval` while it lasts.
+/// How often to report and to poll.
+#[derive(Clone, Copy, Debug)]
+pub struct Timing {
+    /// Between "Still creating..." lines.
+    pub progress: Duration,
+    /// The base wait between provider polls.
+    pub poll: Duration,
+}
+
+/// Runs one operation, reporting progress every `timing.progress` while it lasts.
 pub async fn run_operation(
     provider: Arc<dyn Provider>,
     addr: InstanceAddr,
@@ -39,9 +48,9 @@ pub async fn run_operation(
     prior: Option<Value>,
     planned: Value,
     progress: Progress,
-    interval: Duration,
-    poll_interval: Duration,
+    timing: Timing,
 ) -> ApplyResponse {
+    let (interval, poll_interval) = (timing.progress, timing.poll);
     let (start_msg, doing, done) = words(action);
     let id_of = |v: &Option<Value>| {
         v.as_ref()

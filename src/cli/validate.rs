@@ -17,11 +17,15 @@ use crate::plan::{PlanMeta, PlanSettings};
 use crate::value::Value;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  clusterform validate\n  clusterform --chdir examples/eks-public validate")]
+#[command(
+    after_help = "Examples:\n  clusterform validate\n  clusterform --chdir examples/eks-public validate"
+)]
 pub struct ValidateArgs {}
 
 pub async fn run(ws: &Workspace, ui: &Ui, _args: ValidateArgs) -> Exit {
-    let Some((loaded, diags)) = workspace::load(ws, ui) else { return Exit::Error };
+    let Some((loaded, diags)) = workspace::load(ws, ui) else {
+        return Exit::Error;
+    };
     let unknowns: BTreeMap<String, Value> = loaded
         .config
         .root
@@ -29,11 +33,25 @@ pub async fn run(ws: &Workspace, ui: &Ui, _args: ValidateArgs) -> Exit {
         .iter()
         .map(|(name, v)| (name.clone(), Value::Unknown.mark_if(v.sensitive)))
         .collect();
-    let mut run = Run::new(loaded.config.clone(), loaded.graph.clone(), loaded.registry.clone(), crate::state::State::new(), unknowns);
+    let mut run = Run::new(
+        loaded.config.clone(),
+        loaded.graph.clone(),
+        loaded.registry.clone(),
+        crate::state::State::new(),
+        unknowns,
+    );
     run.offline = true;
     run.extend(diags);
-    let meta = PlanMeta { working_dir: String::new(), state_lineage: None, state_serial: None, variables: BTreeMap::new() };
-    let settings = PlanSettings { refresh: false, ..PlanSettings::default() };
+    let meta = PlanMeta {
+        working_dir: String::new(),
+        state_lineage: None,
+        state_serial: None,
+        variables: BTreeMap::new(),
+    };
+    let settings = PlanSettings {
+        refresh: false,
+        ..PlanSettings::default()
+    };
     let planned = crate::plan::plan(run, settings, meta, CancellationToken::new()).await;
     let diags = lock(&planned.run.diags).clone();
     ui.diagnostics(&diags, &loaded.config.sources);
@@ -41,7 +59,14 @@ pub async fn run(ws: &Workspace, ui: &Ui, _args: ValidateArgs) -> Exit {
         return Exit::Error;
     }
     let files = loaded.config.sources.files().count();
-    let resources: usize = loaded.config.modules().iter().map(|m| m.resources.len()).sum();
-    ui.out(&format!("Success! The configuration is valid ({files} files, {resources} resource blocks).\n"));
+    let resources: usize = loaded
+        .config
+        .modules()
+        .iter()
+        .map(|m| m.resources.len())
+        .sum();
+    ui.out(&format!(
+        "Success! The configuration is valid ({files} files, {resources} resource blocks).\n"
+    ));
     Exit::Ok
 }

@@ -59,7 +59,10 @@ impl Expansion {
 const UNKNOWN_HINT: &str = "apply the resources it depends on first with --target, or compute it from input variables instead";
 
 /// Like [`expand`], but an unknown count or for_each gives [`Expansion::Unknown`].
-pub fn expand_for_validate(resource: &Resource, scope: &ModuleScope<'_>) -> Result<Expansion, Diagnostic> {
+pub fn expand_for_validate(
+    resource: &Resource,
+    scope: &ModuleScope<'_>,
+) -> Result<Expansion, Diagnostic> {
     for expr in resource.count.iter().chain(resource.for_each.iter()) {
         if Evaluator::new(scope).eval(expr)?.contains_unknown() {
             return Ok(Expansion::Unknown);

@@ -36,6 +36,8 @@ pub struct Run {
     pub refreshed: Arc<Mutex<BTreeMap<InstanceAddr, Option<Value>>>>,
     /// `validate`: providers are not configured and nothing is read from a cloud.
     pub offline: bool,
+    /// Where each resource block is in its module, so lookups are not linear scans.
+    resource_index: Arc<HashMap<ResourceAddr, (ModulePath, usize)>>,
 }
 
 impl Run {
@@ -49,6 +51,7 @@ impl Run {
         let mut values = Values::default();
         values.module_mut(&ModulePath::root()).variables = root_variables.into_iter().collect();
         let root_dir = config.root.dir.clone();
+        let config_for_index = config.clone();
         Run {
             config,
             graph,
@@ -60,6 +63,7 @@ impl Run {
             prior_state: Arc::new(prior_state),
             refreshed: Arc::new(Mutex::new(BTreeMap::new())),
             offline: false,
+            resource_index: Arc::new(resource_index(&config_for_index)),
         }
     }
 
@@ -70,11 +74,8 @@ impl Run {
     }
 
     pub fn resource_config(&self, addr: &ResourceAddr) -> Option<&Resource> {
-        self.config
-            .module(&addr.module)?
-            .resources
-            .iter()
-            .find(|r| r.mode == addr.mode && r.type_name == addr.type_name && r.name == addr.name)
+        let (module, i) = self.resource_index.get(addr)?;
+        self.config.module(module)?.resources.get(*i)
     }
 
     pub fn push(&self, d: Diagnostic) {
@@ -139,6 +140,16 @@ impl Run {
         };
         self.registry.state_address(name, alias)
     }
+}
+
+fn resource_index(config: &Config) -> HashMap<ResourceAddr, (ModulePath, usize)> {
+    let mut index = HashMap::new();
+    for m in config.modules() {
+        for (i, r) in m.resources.iter().enumerate() {
+            index.insert(r.addr(&m.path), (m.path.clone(), i));
+        }
+    }
+    index
 }
 
 /// Locks a mutex; a poisoned lock means a walk task panicked, which is a bug, so carry on with

@@ -163,13 +163,10 @@ impl<'c> Builder<'c> {
 
     fn depends_on_edges(&mut self, node: &Node, refs: &[Reference], m: &Module) {
         for r in refs {
-            match self.reference_target(&r.parts, r.span, m) {
-                Some(targets) => {
-                    for t in targets {
-                        self.edge(&t, node);
-                    }
+            if let Some(targets) = self.reference_target(&r.parts, r.span, m) {
+                for t in targets {
+                    self.edge(&t, node);
                 }
-                None => {}
             }
         }
     }

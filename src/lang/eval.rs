@@ -48,7 +48,7 @@ impl<'s> Evaluator<'s> {
     pub fn eval(&mut self, expr: &Expr) -> EvalResult {
         match &expr.kind {
             ExprKind::Literal(v) => Ok(v.clone()),
-            ExprKind::Template(parts) => self.template(parts, expr.span),
+            ExprKind::Template(parts) => self.template(parts),
             ExprKind::Tuple(items) => Ok(Value::List(
                 items
                     .iter()
@@ -133,14 +133,9 @@ impl<'s> Evaluator<'s> {
         // Flatten into a root and a list of operators, outermost last.
         let mut ops: Vec<&Expr> = Vec::new();
         let mut cur = expr;
-        loop {
-            match &cur.kind {
-                ExprKind::GetAttr(base, _) | ExprKind::Index(base, _) => {
-                    ops.push(cur);
-                    cur = base;
-                }
-                _ => break,
-            }
+        while let ExprKind::GetAttr(base, _) | ExprKind::Index(base, _) = &cur.kind {
+            ops.push(cur);
+            cur = base;
         }
         ops.reverse();
         let (mut value, consumed) = match &cur.kind {
@@ -379,23 +374,29 @@ impl<'s> Evaluator<'s> {
                 Value::List(items) => items.push(value),
                 _ => unreachable!("grouped entries are lists"),
             }
-        } else if map.contains_key(&key) {
-            return Err(Diagnostic::error("Duplicate object key")
+        } else {
+            match map.entry(key) {
+                std::collections::btree_map::Entry::Occupied(e) => return Err(Diagnostic::error(
+                    "Duplicate object key",
+                )
                 .at(span)
                 .detail(format!(
-                    "Two different items produced the key \"{key}\" in this 'for' expression."
+                    "Two different items produced the key \"{}\" in this 'for' expression.",
+                    e.key()
                 ))
-                .hint("add an ellipsis (...) after the value expression to group values by key"));
-        } else {
-            map.insert(key, value);
+                .hint("add an ellipsis (...) after the value expression to group values by key")),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(value);
+                }
+            }
         }
         Ok(())
     }
 
-    fn template(&mut self, parts: &[TemplatePart], span: Span) -> EvalResult {
+    fn template(&mut self, parts: &[TemplatePart]) -> EvalResult {
         let mut out = String::new();
         let mut marked = false;
-        if !self.render_parts(parts, &mut out, &mut marked, span)? {
+        if !self.render_parts(parts, &mut out, &mut marked)? {
             return Ok(Value::Unknown);
         }
         Ok(Value::String(out).mark_if(marked))
@@ -407,7 +408,6 @@ impl<'s> Evaluator<'s> {
         parts: &[TemplatePart],
         out: &mut String,
         marked: &mut bool,
-        span: Span,
     ) -> Result<bool, Diagnostic> {
         for part in parts {
             match part {
@@ -449,7 +449,7 @@ impl<'s> Evaluator<'s> {
                         Value::Unknown => return Ok(false),
                         other => return Err(type_error(cond.span, "if condition", "bool", &other)),
                     };
-                    if !self.render_parts(branch, out, marked, span)? {
+                    if !self.render_parts(branch, out, marked)? {
                         return Ok(false);
                     }
                 }
@@ -470,7 +470,7 @@ impl<'s> Evaluator<'s> {
                             self.locals.push((kv.clone(), k));
                         }
                         self.locals.push((value_var.clone(), v));
-                        let r = self.render_parts(body, out, marked, span);
+                        let r = self.render_parts(body, out, marked);
                         self.locals.truncate(depth);
                         if !r? {
                             return Ok(false);

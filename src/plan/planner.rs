@@ -167,7 +167,8 @@ pub async fn plan(
             refresher.start(&run, &key);
         }
     }
-    for key in lock(&run.providers).keys().cloned().collect::<Vec<_>>() {
+    let configured: Vec<ProviderKey> = lock(&run.providers).keys().cloned().collect();
+    for key in configured {
         refresher.wait(&key).await;
     }
 
@@ -302,7 +303,13 @@ async fn plan_resource(
     let Some(provider) = run.provider(&key) else {
         return false;
     };
-    let expansion = match run.with_scope(&addr.module, |s| if run.offline { expand_for_validate(&rc, s) } else { expand(&rc, s) }) {
+    let expansion = match run.with_scope(&addr.module, |s| {
+        if run.offline {
+            expand_for_validate(&rc, s)
+        } else {
+            expand(&rc, s)
+        }
+    }) {
         Ok(e) => e,
         Err(d) => {
             run.push(d);
@@ -754,7 +761,10 @@ fn apply_targets(
         .into_iter()
         .filter(|c| {
             targets.iter().any(|t| t.contains(&c.addr))
-                || (keep_resources.contains(&c.addr.resource) && !matches!(targets.iter().find(|t| matches!(t, TargetAddr::Instance(i) if i.resource == c.addr.resource)), Some(_)))
+                || (keep_resources.contains(&c.addr.resource)
+                    && !targets.iter().any(
+                        |t| matches!(t, TargetAddr::Instance(i) if i.resource == c.addr.resource),
+                    ))
         })
         .collect()
 }

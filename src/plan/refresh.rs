@@ -12,11 +12,16 @@ use crate::providers::ReadRequest;
 use crate::state::State;
 use crate::value::Value;
 
+/// Objects of one provider configuration to read, by resource type.
+type Batches = BTreeMap<String, Vec<(InstanceAddr, Value)>>;
+/// Reads under way, awaited once by whichever resource needs them first.
+type Pending = Arc<tokio::sync::Mutex<Vec<JoinHandle<()>>>>;
+
 /// State objects grouped by provider configuration and type, waiting to be read.
 #[derive(Default)]
 pub struct Refresher {
-    batches: Mutex<HashMap<ProviderKey, BTreeMap<String, Vec<(InstanceAddr, Value)>>>>,
-    pending: Mutex<HashMap<ProviderKey, Arc<tokio::sync::Mutex<Vec<JoinHandle<()>>>>>>,
+    batches: Mutex<HashMap<ProviderKey, Batches>>,
+    pending: Mutex<HashMap<ProviderKey, Pending>>,
     enabled: bool,
 }
 

@@ -170,7 +170,8 @@ pub fn resource_change(
             Action::Create | Action::Read => !av.is_null(),
             Action::Delete => !bv.is_null(),
             _ => {
-                !(bv.same_as(av) && !av.contains_unknown())
+                !bv.same_as(av)
+                    || av.contains_unknown()
                     || (IDENTIFYING.contains(&k) && inline(av).is_some() && !av.is_null())
             }
         }

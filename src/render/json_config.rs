@@ -8,6 +8,10 @@
 //! Secrets stay out: constants given to sensitive attributes, sensitive variables' defaults
 //! and sensitive outputs are written as `null`.
 
+#[cfg(test)]
+#[path = "json_config_tests.rs"]
+mod tests;
+
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as Json};
@@ -319,7 +323,7 @@ fn references(expr: &Expr) -> Vec<String> {
 }
 
 /// `["aws_vpc","main","id"]` → `["aws_vpc.main.id", "aws_vpc.main"]`.
-pub(super) fn reference_prefixes(parts: &[String]) -> Vec<String> {
+fn reference_prefixes(parts: &[String]) -> Vec<String> {
     // The shortest name that is an object of its own: data.TYPE.NAME, module.NAME,
     // var.NAME, TYPE.NAME, count.index, …
     let subject = if parts.first().is_some_and(|p| p == "data") {

@@ -57,7 +57,7 @@ impl Provider for Acme {
     }
 }
 
-fn registry() -> Registry {
+pub(super) fn registry() -> Registry {
     let mut r = Registry::builtin();
     r.add("acme", "example.com/acme/acme", acme);
     r
@@ -87,7 +87,7 @@ fn change(
     }
 }
 
-fn plan(changes: Vec<ResourceChange>, outputs: Vec<OutputChange>) -> Plan {
+pub(super) fn plan(changes: Vec<ResourceChange>, outputs: Vec<OutputChange>) -> Plan {
     Plan {
         format_version: Plan::FORMAT_VERSION.into(),
         clusterform_version: "0.0.0".into(),
@@ -710,191 +710,4 @@ fn state_json_puts_resources_in_module_tree_with_sensitive_values() {
 fn empty_state_has_an_empty_root_module() {
     let j = state_json(&State::new(), &registry());
     assert_eq!(j["values"], json!({"outputs": {}, "root_module": {}}));
-}
-
-const ROOT_TF: &str = r#"
-variable "region" {
-  default     = "eu-west-1"
-  description = "Where"
-}
-
-variable "db_password" {
-  default   = "hidden-default"
-  sensitive = true
-}
-
-provider "acme" {
-  region = var.region
-}
-
-resource "acme_db" "main" {
-  name     = "db-${var.region}"
-  password = "hidden-literal"
-  tags     = { env = "prod", n = [1, -2] }
-  settings {
-    token = var.db_password
-  }
-}
-
-resource "terraform_data" "a" {
-  count      = 2
-  input      = [acme_db.main.id, "x", module.net.id, data.acme_db.seen.name]
-  depends_on = [acme_db.main]
-}
-
-module "net" {
-  source = "./net"
-  cidr   = "10.0.0.0/16"
-}
-
-output "db_id" {
-  value = acme_db.main.id
-}
-
-output "pw" {
-  value     = var.db_password
-  sensitive = true
-}
-"#;
-
-const NET_TF: &str = r#"
-variable "cidr" {}
-
-resource "acme_db" "inner" {
-  name = var.cidr
-}
-
-output "id" {
-  value = acme_db.inner.id
-}
-"#;
-
-fn load_config() -> (tempfile::TempDir, crate::config::Config) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.tf"), ROOT_TF).unwrap();
-    std::fs::create_dir(dir.path().join("net")).unwrap();
-    std::fs::write(dir.path().join("net/main.tf"), NET_TF).unwrap();
-    let (config, diags) = crate::config::load(dir.path(), dir.path());
-    assert!(!diags.has_errors(), "{diags:?}");
-    (dir, config.unwrap())
-}
-
-#[test]
-fn configuration_lists_constants_and_references() {
-    let (_dir, config) = load_config();
-    let j = plan_json(
-        &plan(Vec::new(), Vec::new()),
-        None,
-        Some(&config),
-        &registry(),
-    );
-    let c = &j["configuration"];
-    let root = &c["root_module"];
-    let db = &root["resources"][0];
-    assert_eq!(db["address"], json!("acme_db.main"));
-    assert_eq!(db["provider_config_key"], json!("acme"));
-    let e = &db["expressions"];
-    assert_eq!(e["name"], json!({"references": ["var.region"]}));
-    assert_eq!(
-        e["password"],
-        json!({"constant_value": null}),
-        "sensitive by schema"
-    );
-    assert_eq!(
-        e["tags"],
-        json!({"constant_value": {"env": "prod", "n": [1, -2]}})
-    );
-    assert_eq!(
-        e["settings"],
-        json!({"token": {"references": ["var.db_password"]}}),
-        "a single block is an object"
-    );
-
-    let data = &root["resources"][1];
-    assert_eq!(data["address"], json!("terraform_data.a"));
-    assert_eq!(data["provider_config_key"], json!("terraform"));
-    assert_eq!(data["count_expression"], json!({"constant_value": 2}));
-    assert_eq!(
-        data["expressions"]["input"]["references"],
-        json!([
-            "acme_db.main.id",
-            "acme_db.main",
-            "module.net.id",
-            "module.net",
-            "data.acme_db.seen.name",
-            "data.acme_db.seen"
-        ])
-    );
-    assert_eq!(data["depends_on"], json!(["acme_db.main"]));
-    assert_eq!(data["schema_version"], json!(0));
-
-    assert_eq!(
-        c["provider_config"]["acme"]["full_name"],
-        json!("example.com/acme/acme")
-    );
-    assert_eq!(
-        c["provider_config"]["acme"]["expressions"]["region"],
-        json!({"references": ["var.region"]})
-    );
-    assert_eq!(
-        c["provider_config"]["terraform"],
-        json!({"name": "terraform", "full_name": "terraform.io/builtin/terraform"})
-    );
-
-    let net = &root["module_calls"]["net"];
-    assert_eq!(net["source"], json!("./net"));
-    assert_eq!(
-        net["expressions"]["cidr"],
-        json!({"constant_value": "10.0.0.0/16"})
-    );
-    assert_eq!(
-        net["module"]["resources"][0]["address"],
-        json!("acme_db.inner")
-    );
-    assert_eq!(
-        net["module"]["resources"][0]["provider_config_key"],
-        json!("acme"),
-        "inherited from the root"
-    );
-    assert_eq!(
-        net["module"]["outputs"]["id"]["expression"]["references"],
-        json!(["acme_db.inner.id", "acme_db.inner"])
-    );
-
-    assert_eq!(
-        root["variables"]["region"],
-        json!({"default": "eu-west-1", "description": "Where"})
-    );
-    assert_eq!(
-        root["variables"]["db_password"],
-        json!({"default": null, "sensitive": true})
-    );
-    assert_eq!(root["outputs"]["pw"]["sensitive"], json!(true));
-    assert_eq!(
-        root["outputs"]["db_id"],
-        json!({"expression": {"references": ["acme_db.main.id", "acme_db.main"]}})
-    );
-    let text = serde_json::to_string(&j).unwrap();
-    assert!(!text.contains("hidden-"), "a secret leaked: {text}");
-}
-
-#[test]
-fn reference_prefixes_stop_at_the_object_named() {
-    let parts = |s: &str| s.split('.').map(String::from).collect::<Vec<_>>();
-    assert_eq!(
-        config::reference_prefixes(&parts("var.region")),
-        ["var.region"]
-    );
-    assert_eq!(
-        config::reference_prefixes(&parts("aws_eks_cluster.x.vpc_config.subnet_ids")),
-        [
-            "aws_eks_cluster.x.vpc_config.subnet_ids",
-            "aws_eks_cluster.x.vpc_config",
-            "aws_eks_cluster.x"
-        ]
-    );
-    assert_eq!(
-        config::reference_prefixes(&parts("count.index")),
-        ["count.index"]
-    );
 }

@@ -48,7 +48,7 @@ impl Value {
 
     /// Builds a set, sorting and removing duplicates.
     pub fn set(mut items: Vec<Value>) -> Value {
-        items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        items.sort_by_key(|a| a.sort_key());
         items.dedup();
         Value::Set(items)
     }

@@ -24,7 +24,7 @@ fn is_false(j: &Json) -> bool {
 
 impl Wire {
     pub fn encode(v: &Value, redact: bool) -> Wire {
-        let (value, unknown, sensitive) = encode(v, redact, false);
+        let (value, unknown, sensitive) = encode(v, redact);
         Wire {
             value,
             unknown,
@@ -38,19 +38,16 @@ impl Wire {
 }
 
 /// Encodes (value, unknown tree, sensitive tree).
-pub fn encode(v: &Value, redact: bool, inside_sensitive: bool) -> (Json, Json, Json) {
+pub fn encode(v: &Value, redact: bool) -> (Json, Json, Json) {
     match v {
         Value::Unknown => (Json::Null, Json::Bool(true), Json::Bool(false)),
         Value::Sensitive(inner) => {
-            let (value, unknown, _) = encode(inner, redact, true);
+            let (value, unknown, _) = encode(inner, redact);
             let value = if redact { Json::Null } else { value };
             (value, unknown, Json::Bool(true))
         }
         Value::List(items) | Value::Set(items) => {
-            let parts: Vec<_> = items
-                .iter()
-                .map(|i| encode(i, redact, inside_sensitive))
-                .collect();
+            let parts: Vec<_> = items.iter().map(|i| encode(i, redact)).collect();
             let any_u = parts.iter().any(|p| !is_false(&p.1));
             let any_s = parts.iter().any(|p| !is_false(&p.2));
             let value = Json::Array(parts.iter().map(|p| p.0.clone()).collect());
@@ -71,7 +68,7 @@ pub fn encode(v: &Value, redact: bool, inside_sensitive: bool) -> (Json, Json, J
             let mut unknown = Map::new();
             let mut sensitive = Map::new();
             for (k, item) in map {
-                let (v, u, s) = encode(item, redact, inside_sensitive);
+                let (v, u, s) = encode(item, redact);
                 value.insert(k.clone(), v);
                 if !is_false(&u) {
                     unknown.insert(k.clone(), u);
@@ -129,7 +126,7 @@ fn decode(value: &Json, unknown: &Json, sensitive: &Json) -> Value {
 
 /// Terraform's `*_sensitive` tree for a value (what `show --json` prints).
 pub fn sensitive_tree(v: &Value) -> Json {
-    match encode(v, false, false).2 {
+    match encode(v, false).2 {
         Json::Bool(false) => Json::Object(Map::new()),
         other => other,
     }
@@ -137,7 +134,7 @@ pub fn sensitive_tree(v: &Value) -> Json {
 
 /// Terraform's `after_unknown` tree for a value.
 pub fn unknown_tree(v: &Value) -> Json {
-    match encode(v, false, false).1 {
+    match encode(v, false).1 {
         Json::Bool(false) => Json::Object(Map::new()),
         other => other,
     }

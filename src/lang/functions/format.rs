@@ -6,9 +6,9 @@
 //! count characters from 0, as Terraform's do.
 
 use super::args::{self, fail};
-use super::format_number as num;
+use super::format_verbs::{verb_text, Spec};
 use super::CallError;
-use crate::value::{Number, Value};
+use crate::value::Value;
 
 type Result = std::result::Result<Value, CallError>;
 
@@ -59,17 +59,6 @@ pub(super) fn formatlist(args: Vec<Value>) -> Result {
         out.push(Value::String(render(&spec, &row_args)?));
     }
     Ok(Value::List(out))
-}
-
-#[derive(Default)]
-struct Spec {
-    minus: bool,
-    plus: bool,
-    space: bool,
-    zero: bool,
-    sharp: bool,
-    width: Option<usize>,
-    precision: Option<usize>,
 }
 
 /// Renders a format string against its arguments.
@@ -194,122 +183,6 @@ fn arg_index(
         _ => Err(fail(format!(
             "invalid argument index at {start}; indexes start at 1."
         ))),
-    }
-}
-
-/// One directive's text, padded to its width.
-fn verb_text(verb: char, s: &Spec, arg: &Value) -> std::result::Result<String, String> {
-    if arg.is_null() && verb != 'v' {
-        return Err("null value cannot be formatted".to_string());
-    }
-    let (sign, body, numeric) = match verb {
-        'v' if s.sharp => (String::new(), super::encoding::json_string(arg), false),
-        'v' => (String::new(), plain(arg), false),
-        's' => {
-            let text = string_of(arg)?;
-            let text = match s.precision {
-                Some(p) => text.chars().take(p).collect(),
-                None => text,
-            };
-            (String::new(), text, false)
-        }
-        'q' => (
-            String::new(),
-            super::encoding::json_quote(&string_of(arg)?),
-            false,
-        ),
-        't' => match arg {
-            Value::Bool(b) => (String::new(), b.to_string(), false),
-            Value::String(t) if t == "true" || t == "false" => (String::new(), t.clone(), false),
-            other => return Err(format!("bool required, but have {}", other.type_name())),
-        },
-        'd' | 'b' | 'o' | 'x' | 'X' => {
-            let n = number_of(arg)?;
-            let n = Number::from(n)
-                .as_i64()
-                .ok_or("a whole number is required")?;
-            let magnitude = n.unsigned_abs();
-            let body = match verb {
-                'b' if s.sharp => format!("0b{magnitude:b}"),
-                'b' => format!("{magnitude:b}"),
-                'o' if s.sharp => format!("0{magnitude:o}"),
-                'o' => format!("{magnitude:o}"),
-                'x' if s.sharp => format!("0x{magnitude:x}"),
-                'x' => format!("{magnitude:x}"),
-                'X' if s.sharp => format!("0X{magnitude:X}"),
-                'X' => format!("{magnitude:X}"),
-                _ => magnitude.to_string(),
-            };
-            (sign_of(n < 0, s), body, true)
-        }
-        _ => {
-            let x = number_of(arg)?;
-            let magnitude = x.abs();
-            let body = match verb {
-                'e' | 'E' => num::exponent(magnitude, s.precision, verb == 'E'),
-                'g' | 'G' => num::general(magnitude, s.precision, verb == 'G'),
-                _ => num::fixed(magnitude, s.precision),
-            };
-            (sign_of(x < 0.0, s), body, true)
-        }
-    };
-    Ok(pad(&sign, &body, s, numeric))
-}
-
-fn sign_of(negative: bool, s: &Spec) -> String {
-    if negative {
-        "-".into()
-    } else if s.plus {
-        "+".into()
-    } else if s.space {
-        " ".into()
-    } else {
-        String::new()
-    }
-}
-
-fn pad(sign: &str, body: &str, s: &Spec, numeric: bool) -> String {
-    let len = sign.chars().count() + body.chars().count();
-    let fill = s.width.unwrap_or(0).saturating_sub(len);
-    if s.minus {
-        format!("{sign}{body}{}", " ".repeat(fill))
-    } else if s.zero && numeric {
-        format!("{sign}{}{body}", "0".repeat(fill))
-    } else {
-        format!("{}{sign}{body}", " ".repeat(fill))
-    }
-}
-
-/// `%v` without `#`: primitives as themselves, collections as JSON.
-fn plain(arg: &Value) -> String {
-    match arg {
-        Value::Null => "null".to_string(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        other => super::encoding::json_string(other),
-    }
-}
-
-fn string_of(arg: &Value) -> std::result::Result<String, String> {
-    match arg {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Bool(b) => Ok(b.to_string()),
-        other => Err(format!("string required, but have {}", other.type_name())),
-    }
-}
-
-fn number_of(arg: &Value) -> std::result::Result<f64, String> {
-    match arg {
-        Value::Number(n) => Ok(n.as_f64()),
-        Value::String(t) => Number::parse(t).map(|n| n.as_f64()).ok_or_else(|| {
-            format!(
-                "a number is required, but {} is not a number",
-                crate::value::quote(t)
-            )
-        }),
-        other => Err(format!("number required, but have {}", other.type_name())),
     }
 }
 

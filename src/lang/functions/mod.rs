@@ -2,7 +2,8 @@
 //!
 //! [`call`] takes the evaluated arguments (with their marks) and owns the rules for unknown and
 //! sensitive values, so the evaluator stays free of per-function knowledge and the functions
-//! themselves only ever see plain, unmarked values. `try`, `can`, `sensitive` and
+//! themselves only ever see plain, unmarked values. Because of that, `call` also hides
+//! sensitive values in error messages (see `redact.rs`). `try`, `can`, `sensitive` and
 //! `nonsensitive` need unevaluated arguments or marks, so the evaluator handles them; they are
 //! listed in [`NAMES`] only so suggestions and docs know about them.
 
@@ -11,11 +12,12 @@ mod conversion;
 mod encoding;
 mod filesystem;
 mod format;
-mod format_number;
+mod format_verbs;
 mod lists;
 mod maps;
 mod network;
 mod numeric;
+mod range;
 mod redact;
 mod strings;
 mod template;
@@ -128,7 +130,7 @@ fn lookup_function(name: &str) -> Option<Function> {
         "merge" => structural(maps::merge),
         "min" => pure(numeric::min),
         "one" => structural(lists::one),
-        "range" => pure(lists::range),
+        "range" => pure(range::range),
         "replace" => pure(strings::replace),
         "reverse" => structural(lists::reverse),
         "slice" => structural(lists::slice),
@@ -161,7 +163,8 @@ fn lookup_function(name: &str) -> Option<Function> {
 ///
 /// Marks are handled here, once: every argument is stripped of its sensitive marks and, if any
 /// had one, the whole result is marked sensitive. Unknown arguments make the result unknown,
-/// except that structural functions (see [`Unknowns::Structural`]) look inside collections.
+/// except that structural functions (`Unknowns::Structural`) look inside collections.
+/// A failure's message never contains the text of a sensitive argument.
 pub fn call(ctx: &CallContext<'_>, name: &str, args: Vec<Value>) -> Result<Value, CallError> {
     let Some(function) = lookup_function(name) else {
         if EVALUATOR_HANDLED.contains(&name) {

@@ -245,6 +245,17 @@ mod tests {
     }
 
     #[test]
+    fn template_expressions_call_other_functions() {
+        let vars = Value::object([("subnets", Value::List(vec![Value::from(1), Value::from(2)]))]);
+        let text = r#"${join(",", [for n in subnets : cidrsubnet("10.0.0.0/16", 8, n)])} ${jsonencode({b = 1, a = [true]})}"#;
+        let out = render(text, vars).unwrap();
+        assert_eq!(
+            out,
+            Value::from(r#"10.0.1.0/24,10.0.2.0/24 {"a":[true],"b":1}"#)
+        );
+    }
+
+    #[test]
     fn quotes_and_backslashes_are_literal() {
         let out = render(
             "say \"hi\" \\n",
