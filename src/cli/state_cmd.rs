@@ -14,15 +14,23 @@ use crate::state::{Backend, State};
 #[derive(Subcommand, Debug)]
 pub enum StateCommand {
     /// List every resource instance in the state, optionally only those under ADDRESS.
+    #[command(
+        after_help = "Examples:\n  clusterform state list\n  clusterform state list module.network"
+    )]
     List { address: Vec<String> },
     /// Show one resource instance's attributes.
+    #[command(after_help = "Examples:\n  clusterform state show 'aws_subnet.private[0]'")]
     Show { address: String },
     /// Forget resource instances without destroying them.
+    #[command(after_help = "Examples:\n  clusterform state rm aws_eks_cluster.old")]
     Rm {
         #[arg(required = true)]
         address: Vec<String>,
     },
     /// Move a resource or instance to a new address (after renaming it in the configuration).
+    #[command(
+        after_help = "Examples:\n  clusterform state mv aws_eks_cluster.main aws_eks_cluster.dev"
+    )]
     Mv { from: String, to: String },
 }
 

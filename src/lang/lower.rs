@@ -169,20 +169,43 @@ impl Lowerer {
 
     fn directive(&self, d: &Directive, span: Span) -> TemplatePart {
         match d {
-            Directive::If(d) => TemplatePart::If {
-                cond: self.expr(&d.if_expr.cond_expr, span),
-                then: self.template_parts(d.if_expr.template.iter(), span),
-                otherwise: d
+            Directive::If(d) => {
+                // `~` inside a directive trims the whitespace of the body next to it.
+                let then_end = match &d.else_expr {
+                    Some(e) => e.strip.strip_start(),
+                    None => d.endif_expr.strip.strip_start(),
+                };
+                let then = trimmed(
+                    self.template_parts(d.if_expr.template.iter(), span),
+                    d.if_expr.strip.strip_end(),
+                    then_end,
+                );
+                let otherwise = d
                     .else_expr
                     .as_ref()
-                    .map(|e| self.template_parts(e.template.iter(), span))
-                    .unwrap_or_default(),
-            },
+                    .map(|e| {
+                        trimmed(
+                            self.template_parts(e.template.iter(), span),
+                            e.strip.strip_end(),
+                            d.endif_expr.strip.strip_start(),
+                        )
+                    })
+                    .unwrap_or_default();
+                TemplatePart::If {
+                    cond: self.expr(&d.if_expr.cond_expr, span),
+                    then,
+                    otherwise,
+                }
+            }
             Directive::For(d) => TemplatePart::For {
                 key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
                 value_var: d.for_expr.value_var.as_str().to_string(),
                 collection: self.expr(&d.for_expr.collection_expr, span),
-                body: self.template_parts(d.for_expr.template.iter(), span),
+                body: trimmed(
+                    self.template_parts(d.for_expr.template.iter(), span),
+                    d.for_expr.strip.strip_end(),
+                    d.endfor_expr.strip.strip_start(),
+                ),
             },
         }
     }
@@ -255,6 +278,21 @@ impl Lowerer {
             span,
         }
     }
+}
+
+/// Trims whitespace at the start and/or end of a directive body, as `~` markers ask.
+fn trimmed(mut parts: Vec<TemplatePart>, start: bool, end: bool) -> Vec<TemplatePart> {
+    if start {
+        if let Some(TemplatePart::Literal(s)) = parts.first_mut() {
+            *s = s.trim_start().to_string();
+        }
+    }
+    if end {
+        if let Some(TemplatePart::Literal(s)) = parts.last_mut() {
+            *s = s.trim_end().to_string();
+        }
+    }
+    parts
 }
 
 fn number_literal(n: u64, span: Span) -> Expr {

@@ -135,3 +135,15 @@ fn try_and_can_see_errors() {
     assert_eq!(ok("can(var.tags.nope)"), Value::Bool(false));
     assert_eq!(ok("can(var.tags.env)"), Value::Bool(true));
 }
+
+#[test]
+fn strip_markers_trim_directive_bodies() {
+    assert_eq!(
+        ok("\"%{ for s in var.subnets ~}\n  ${s.az}\n%{~ endfor }\""),
+        Value::from("ab")
+    );
+    assert_eq!(
+        ok("\"%{ if true ~}\n yes \n%{~ else ~}\n no \n%{~ endif }\""),
+        Value::from("yes")
+    );
+}

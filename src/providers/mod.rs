@@ -4,6 +4,7 @@
 //! handful of verbs that take one request and return one response with diagnostics. The
 //! engine never imports a cloud SDK: everything EKS- or AKS-specific lives behind this trait.
 
+pub mod aws;
 pub mod builtin;
 pub mod default_plan;
 pub mod registry;

@@ -15,9 +15,6 @@
 
 #[path = "json_config.rs"]
 mod config;
-#[cfg(test)]
-#[path = "json_tests.rs"]
-mod tests;
 
 use std::collections::BTreeMap;
 
@@ -402,3 +399,7 @@ fn module_node(path: &[String], all: &BTreeMap<Vec<String>, Vec<Json>>) -> Json 
     }
     Json::Object(node)
 }
+
+#[cfg(test)]
+#[path = "json_tests.rs"]
+mod tests;

@@ -8,10 +8,6 @@
 //! Secrets stay out: constants given to sensitive attributes, sensitive variables' defaults
 //! and sensitive outputs are written as `null`.
 
-#[cfg(test)]
-#[path = "json_config_tests.rs"]
-mod tests;
-
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value as Json};
@@ -387,3 +383,7 @@ fn constant(expr: &Expr) -> Option<Value> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+#[path = "json_config_tests.rs"]
+mod tests;
