@@ -1,0 +1,214 @@
+//! Planning an EKS cluster: normalise so a plan right after apply says "No changes", check the
+//! version step, and say in one line what changes for people.
+
+use std::collections::BTreeMap;
+
+use super::eks_updates::check_version_step;
+use super::endpoint::{EndpointAccess, OPEN_TO_ALL};
+use crate::diag::Diagnostic;
+use crate::providers::default_plan::{plan_object, replace_paths};
+use crate::providers::schema::Schema;
+use crate::providers::{ConfigSpans, PlanResponse};
+use crate::value::{paths, Value};
+
+/// `tags_all`: the provider's default tags under the resource's own.
+pub fn tags_all(default_tags: &BTreeMap<String, String>, tags: Option<&Value>) -> Value {
+    if tags.is_some_and(Value::is_unknown) {
+        return Value::Unknown;
+    }
+    let mut all: BTreeMap<String, Value> = default_tags
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        .collect();
+    if let Some(map) = tags.and_then(Value::as_object) {
+        all.extend(map.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    Value::Object(all)
+}
+
+pub fn plan_cluster(
+    schema: &Schema,
+    prior: Option<&Value>,
+    config: &Value,
+    default_tags: &BTreeMap<String, String>,
+    spans: &ConfigSpans,
+) -> PlanResponse {
+    let mut resp = PlanResponse::default();
+    let mut planned = plan_object(schema, prior, config);
+    let vpc_path = ["vpc_config".to_string()];
+    let cidrs_path = ["vpc_config".to_string(), "public_access_cidrs".to_string()];
+    let config_vpc = config.get("vpc_config").cloned().unwrap_or(Value::Null);
+    let public = config_vpc
+        .get("endpoint_public_access")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    let written = config_vpc
+        .get("public_access_cidrs")
+        .filter(|v| !v.is_null())
+        .cloned();
+    let prior_cidrs = prior
+        .and_then(|p| paths::get(p, &cidrs_path))
+        .filter(|v| !v.is_null())
+        .cloned();
+    // EKS reports 0.0.0.0/0 when no CIDRs were given, and ignores CIDRs while public access is
+    // off: plan what it will report, so the next plan has nothing to show.
+    let cidrs = match (public, written, prior_cidrs) {
+        (true, Some(w), _) => w,
+        (true, None, _) => Value::set(vec![Value::from(OPEN_TO_ALL)]),
+        (false, _, Some(p)) => p,
+        (false, _, None) => Value::set(vec![Value::from(OPEN_TO_ALL)]),
+    };
+    if paths::get(&planned, &vpc_path).is_some_and(|v| !v.is_null()) {
+        paths::set(&mut planned, &cidrs_path, cidrs);
+    }
+    if let Value::Object(map) = &mut planned {
+        map.insert(
+            "tags_all".into(),
+            tags_all(default_tags, config.get("tags")),
+        );
+        if prior.is_none() {
+            // The cluster's ID is its name, known before creation.
+            if let Some(name) = config.get("name").filter(|n| !n.is_unknown()) {
+                map.insert("id".into(), name.clone());
+            }
+        }
+    }
+    if let (Some(from), Some(to)) = (
+        prior.and_then(|p| p.get("version")).and_then(Value::as_str),
+        config.get("version").and_then(Value::as_str),
+    ) {
+        if from != to {
+            if let Err(msg) = check_version_step(from, to) {
+                resp.diagnostics.push(
+                    Diagnostic::error("Unsupported Kubernetes version change")
+                        .at(spans.span(&["version"]))
+                        .detail(msg)
+                        .hint("change version by one minor step per apply"),
+                );
+            }
+        }
+    }
+    let after = planned
+        .get("vpc_config")
+        .and_then(EndpointAccess::from_vpc_config);
+    match (
+        prior
+            .and_then(|p| p.get("vpc_config"))
+            .and_then(EndpointAccess::from_vpc_config),
+        after,
+    ) {
+        (Some(before), Some(after)) => resp.notes.extend(before.change_line(&after)),
+        (None, Some(after)) => resp.notes.push(format!(
+            "API server endpoint: {} (new cluster)",
+            after.describe()
+        )),
+        _ => {}
+    }
+    if let Some(p) = prior {
+        resp.requires_replace = replace_paths(schema, p, &planned);
+    }
+    resp.planned = planned;
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{FileId, Span};
+
+    fn spans() -> ConfigSpans {
+        ConfigSpans::none(Span::new(FileId(0), 0..0))
+    }
+
+    fn config(public: Option<bool>, private: Option<bool>, cidrs: Option<&[&str]>) -> Value {
+        let schema = super::super::schema::eks_cluster();
+        let mut v = schema.empty_value();
+        let b = |x: Option<bool>| x.map_or(Value::Null, Value::Bool);
+        let vpc = Value::object([
+            ("subnet_ids", Value::set(vec!["s1".into(), "s2".into()])),
+            ("security_group_ids", Value::Null),
+            ("endpoint_public_access", b(public)),
+            ("endpoint_private_access", b(private)),
+            (
+                "public_access_cidrs",
+                cidrs.map_or(Value::Null, |c| {
+                    Value::set(c.iter().map(|s| Value::from(*s)).collect())
+                }),
+            ),
+            ("cluster_security_group_id", Value::Null),
+            ("vpc_id", Value::Null),
+        ]);
+        if let Value::Object(m) = &mut v {
+            m.insert("name".into(), "dev".into());
+            m.insert("role_arn".into(), "arn:aws:iam::1:role/eks".into());
+            m.insert("vpc_config".into(), vpc);
+        }
+        v
+    }
+
+    /// What EKS would report after applying `planned`: unknowns filled in.
+    fn applied(planned: &Value) -> Value {
+        fn fill(v: &Value) -> Value {
+            match v {
+                Value::Unknown => Value::from("x"),
+                Value::Object(m) => {
+                    Value::Object(m.iter().map(|(k, v)| (k.clone(), fill(v))).collect())
+                }
+                other => other.clone(),
+            }
+        }
+        fill(planned)
+    }
+
+    #[test]
+    fn a_plan_right_after_apply_has_no_changes() {
+        let schema = super::super::schema::eks_cluster();
+        for cfg in [
+            config(None, None, None),
+            config(Some(false), Some(true), Some(&["1.2.3.0/24"])),
+            config(Some(true), Some(true), Some(&["10.0.0.0/8", "1.2.3.0/24"])),
+        ] {
+            let first = plan_cluster(&schema, None, &cfg, &BTreeMap::new(), &spans());
+            let state = applied(&first.planned);
+            let second = plan_cluster(&schema, Some(&state), &cfg, &BTreeMap::new(), &spans());
+            assert!(second.planned.same_as(&state), "{:?}", second.planned);
+            assert!(second.requires_replace.is_empty() && second.notes.is_empty());
+        }
+    }
+
+    #[test]
+    fn endpoint_changes_get_one_plain_line() {
+        let schema = super::super::schema::eks_cluster();
+        let state = applied(
+            &plan_cluster(
+                &schema,
+                None,
+                &config(None, None, None),
+                &BTreeMap::new(),
+                &spans(),
+            )
+            .planned,
+        );
+        let p = plan_cluster(
+            &schema,
+            Some(&state),
+            &config(Some(false), Some(true), None),
+            &BTreeMap::new(),
+            &spans(),
+        );
+        assert_eq!(p.notes, vec!["API server endpoint: public (0.0.0.0/0) → private only — kubectl, helm and CI from outside the VPC will stop working"]);
+    }
+
+    #[test]
+    fn default_tags_merge_under_resource_tags() {
+        let d = BTreeMap::from([
+            ("team".to_string(), "k8s".to_string()),
+            ("env".to_string(), "x".to_string()),
+        ]);
+        let t = tags_all(&d, Some(&Value::object([("env", Value::from("dev"))])));
+        assert_eq!(
+            t,
+            Value::object([("env", Value::from("dev")), ("team", Value::from("k8s"))])
+        );
+    }
+}
