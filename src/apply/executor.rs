@@ -80,6 +80,7 @@ pub async fn apply(
         plan,
         instances,
         data,
+        ..
     } = planned;
     let exec = Arc::new(Exec {
         run: run.clone(),

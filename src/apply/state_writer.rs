@@ -176,7 +176,7 @@ impl StateWriter {
 fn save_error(e: &str) -> Diagnostic {
     Diagnostic::error("Failed to save state")
         .detail(e.to_string())
-        .hint("the operation itself finished; fix the problem and run apply again to record it")
+        .hint("the change was made in the cloud but is not recorded; fix the cause (disk space, permissions), then run clusterform plan and import or remove what it reports before applying again")
 }
 
 /// Terraform's JSON description of a value's type, as state outputs record it.

@@ -49,6 +49,14 @@ pub struct DestroyArgs {
 }
 
 pub async fn run_destroy(ws: &Workspace, ui: &Ui, args: DestroyArgs, vars: Vec<VarArg>) -> Exit {
+    if args.opts.refresh_only {
+        ui.error(
+            Diagnostic::error("Conflicting options")
+                .detail("destroy and --refresh-only ask for different things.")
+                .hint("use clusterform apply --refresh-only to update the state only"),
+        );
+        return Exit::Error;
+    }
     run(
         ws,
         ui,
@@ -73,6 +81,20 @@ fn env_duration(name: &str, default: Duration) -> Duration {
 
 pub async fn run(ws: &Workspace, ui: &Ui, args: ApplyArgs, vars: Vec<VarArg>) -> Exit {
     if let Some(file) = &args.plan_file {
+        let o = &args.opts;
+        if !vars.is_empty()
+            || !o.target.is_empty()
+            || !o.replace.is_empty()
+            || o.refresh_only
+            || args.destroy
+        {
+            ui.error(
+                Diagnostic::error("Options not allowed with a saved plan")
+                    .detail("A saved plan already records its variables, targets and mode; --var, --var-file, --target, --replace, --refresh-only and --destroy cannot change it.")
+                    .hint("make a new plan with those options: clusterform plan --out FILE …"),
+            );
+            return Exit::Error;
+        }
         return apply_saved(ws, ui, &ws.dir.join(file), &args.opts).await;
     }
     let mode = if args.destroy {
@@ -88,7 +110,7 @@ pub async fn run(ws: &Workspace, ui: &Ui, args: ApplyArgs, vars: Vec<VarArg>) ->
         }
     };
     let op = crate::state::lock::OPERATION_APPLY;
-    let Some(prepared) = prepare(ws, ui, &args.opts, &vars, op) else {
+    let Some(prepared) = prepare(ws, ui, &args.opts, &vars, op, &Default::default()) else {
         return Exit::Error;
     };
     let stop = interrupts(ui);
@@ -195,7 +217,23 @@ async fn apply_saved(ws: &Workspace, ui: &Ui, file: &std::path::Path, opts: &Pla
             return Exit::Error;
         }
     };
-    let Some(mut prepared) = prepare(ws, ui, opts, &[], crate::state::lock::OPERATION_APPLY) else {
+    let recorded: std::collections::BTreeMap<String, crate::value::Value> = saved
+        .variables
+        .iter()
+        .filter_map(|(k, v)| {
+            v.value
+                .as_ref()
+                .map(|j| (k.clone(), crate::value::Value::from_json(j)))
+        })
+        .collect();
+    let Some(mut prepared) = prepare(
+        ws,
+        ui,
+        opts,
+        &[],
+        crate::state::lock::OPERATION_APPLY,
+        &recorded,
+    ) else {
         return Exit::Error;
     };
     if let Err(d) = check_fresh(&saved, &mut prepared) {
@@ -245,8 +283,11 @@ fn check_fresh(saved: &Plan, p: &mut Prepared) -> Result<(), Diagnostic> {
     } else {
         (None, None)
     };
-    if saved.state_lineage != lineage {
-        return Err(stale("The plan was made for a different state (its lineage does not match), so it may not describe the infrastructure it would change.".into()));
+    match (&saved.state_lineage, &lineage) {
+        (None, Some(_)) => return Err(stale("The plan was made before any state existed, and something has been applied since.".into())),
+        (Some(_), None) => return Err(stale("The plan was made against a state that no longer exists.".into())),
+        (a, b) if a != b => return Err(stale("The plan was made for a different state (its lineage does not match), so it may not describe the infrastructure it would change.".into())),
+        _ => {}
     }
     if saved.state_serial != serial {
         return Err(stale(format!(

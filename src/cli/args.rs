@@ -28,7 +28,7 @@ const TERRAFORM_FLAGS: &[&str] = &[
     "diff",
     "recursive",
     "input",
-    "state",
+    "raw",
 ];
 
 /// Rewrites `-var x=1` and `-out=f` to `--var x=1` and `--out=f`, and returns the `--var` and
@@ -98,6 +98,13 @@ pub struct PlanOptions {
     /// Wait this long for the state lock, such as 5m (default: fail at once).
     #[arg(long, default_value = "0s", value_name = "DURATION")]
     pub lock_timeout: String,
+    /// Take the state lock (--lock=false skips it; only safe when nobody else can run).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub lock: bool,
+    /// Accepted for compatibility with Terraform scripts: clusterform never asks for
+    /// variable values interactively.
+    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL", hide = true)]
+    pub input: bool,
 }
 
 /// Parses `--lock-timeout` values like `0s`, `30s`, `5m`.

@@ -57,7 +57,15 @@ async fn import(
             ))
         }
     };
-    let prepared = prepare(ws, ui, &args.opts, &vars, "OperationTypeImport").ok_or(None)?;
+    let prepared = prepare(
+        ws,
+        ui,
+        &args.opts,
+        &vars,
+        "OperationTypeImport",
+        &Default::default(),
+    )
+    .ok_or(None)?;
     if prepared.state.instance(&addr).is_some() {
         return Err(Some(
             Diagnostic::error("Resource already managed")

@@ -38,9 +38,10 @@ pub fn prepare(
     opts: &PlanOptions,
     vars: &[VarArg],
     operation: &str,
+    recorded: &BTreeMap<String, Value>,
 ) -> Option<Prepared> {
     let (mut loaded, mut diags) = workspace::load(ws, ui)?;
-    let (variables, vdiags) = workspace::variables(ws, &mut loaded, vars);
+    let (variables, vdiags) = workspace::variables(ws, &mut loaded, vars, recorded);
     diags.extend(vdiags);
     if diags.has_errors() {
         ui.diagnostics(&diags, &loaded.config.sources);
@@ -54,9 +55,10 @@ pub fn prepare(
         }
     };
     let backend = workspace::backend(ws, Some(&loaded.config));
-    let lock = match backend.lock(operation, timeout) {
-        Ok(l) => Some(l),
-        Err(e) => {
+    let lock = match opts.lock.then(|| backend.lock(operation, timeout)) {
+        None => None,
+        Some(Ok(l)) => Some(l),
+        Some(Err(e)) => {
             ui.diagnostics(&diags, &loaded.config.sources);
             ui.error(Diagnostic::error("Error acquiring the state lock").detail(e.to_string()));
             return None;
@@ -143,6 +145,10 @@ pub async fn make_plan(
     ui.diagnostics(&diags, &p.loaded.config.sources);
     if diags.has_errors() {
         ui.err("\nPlanning failed: nothing was changed.\n");
+        return None;
+    }
+    if planned.interrupted {
+        ui.err("\nPlanning was interrupted: the plan is incomplete, so it was neither shown nor saved, and nothing was changed.\n");
         return None;
     }
     Some(planned)

@@ -50,6 +50,7 @@ pub async fn run(ws: &Workspace, ui: &Ui, args: PlanArgs, vars: Vec<VarArg>) -> 
         &args.opts,
         &vars,
         crate::state::lock::OPERATION_PLAN,
+        &Default::default(),
     ) else {
         return Exit::Error;
     };

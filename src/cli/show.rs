@@ -51,6 +51,27 @@ pub fn run(ws: &Workspace, ui: &Ui, args: ShowArgs) -> Exit {
                 serde_json::to_string(&json).unwrap_or_default()
             ));
         } else {
+            for m in &plan.messages {
+                let at = m
+                    .location
+                    .as_deref()
+                    .map(|l| format!("\n  --> {l}"))
+                    .unwrap_or_default();
+                let detail = m
+                    .detail
+                    .as_deref()
+                    .map(|d| format!("\n   = {d}"))
+                    .unwrap_or_default();
+                let hint = m
+                    .hint
+                    .as_deref()
+                    .map(|h| format!("\n   = hint: {h}"))
+                    .unwrap_or_default();
+                ui.err(&format!(
+                    "\n{}: {}{at}{detail}{hint}\n",
+                    m.severity, m.summary
+                ));
+            }
             ui.out(&crate::render::human::legend(&plan, ui.color_out));
             ui.out(&crate::render::human::render_plan(
                 &plan,
@@ -70,7 +91,7 @@ pub fn run(ws: &Workspace, ui: &Ui, args: ShowArgs) -> Exit {
         return Exit::Ok;
     }
     if state.is_empty() {
-        ui.out("The state is empty: nothing has been applied yet.\n");
+        ui.out("The state has no resources.\n");
         return Exit::Ok;
     }
     ui.out(&render_state(&state));

@@ -178,7 +178,12 @@ pub fn force_unlock(ws: &Workspace, ui: &Ui, args: ForceUnlockArgs) -> Exit {
     let backend = load(ws);
     match backend.force_unlock(&args.lock_id) {
         Ok(()) => {
-            ui.out("clusterform state has been successfully unlocked!\n\nThe state has been unlocked, and clusterform commands should now be able to obtain a new lock on the remote state.\n");
+            ui.out(
+                "clusterform state has been successfully unlocked!
+
+The lock is gone; make sure the run that held it is really finished before starting another.
+",
+            );
             Exit::Ok
         }
         Err(e) => {

@@ -98,13 +98,21 @@ pub fn variables(
     ws: &Workspace,
     loaded: &mut Loaded,
     args: &[VarArg],
+    recorded: &BTreeMap<String, Value>,
 ) -> (BTreeMap<String, Value>, Diagnostics) {
     let env: BTreeMap<String, String> = std::env::vars()
         .filter(|(k, _)| k.starts_with("TF_VAR_"))
         .collect();
     let config = Arc::make_mut(&mut loaded.config);
     let mut sources = config.sources.clone();
-    let (values, diags) = inputs::resolve(&config.root, args, &env, &ws.display_base, &mut sources);
+    let (values, diags) = inputs::resolve(
+        &config.root,
+        args,
+        &env,
+        &ws.display_base,
+        &mut sources,
+        recorded,
+    );
     config.sources = sources;
     (values, diags)
 }

@@ -224,6 +224,14 @@ fn decode_terraform(module: &mut Module, block: &Block, diags: &mut Diagnostics)
         "a terraform block",
         diags,
     );
+    for b in block.body.blocks_of("cloud") {
+        diags.push(
+            Diagnostic::error("Unsupported cloud block")
+                .at(b.kind_span)
+                .detail("HCP Terraform (the cloud block) is not supported: clusterform runs locally and keeps state in its backend.")
+                .hint("remove the cloud block; use backend \"local\" for now"),
+        );
+    }
     for b in block.body.blocks_of("backend") {
         if !expect_labels(b, &["type"], diags) {
             continue;
@@ -510,6 +518,19 @@ fn decode_lifecycle(block: &Block, dir: &Path, diags: &mut Diagnostics) -> Lifec
         "a lifecycle block",
         diags,
     );
+    for b in block
+        .body
+        .blocks
+        .iter()
+        .filter(|b| b.kind == "precondition" || b.kind == "postcondition")
+    {
+        diags.push(
+            Diagnostic::warning(format!("{} blocks are not checked yet", b.kind))
+                .at(b.kind_span)
+                .detail("This version of clusterform reads custom conditions but does not evaluate them, so they cannot stop a plan.")
+                .hint("express the rule as a variable validation, which clusterform does check"),
+        );
+    }
     let mut lc = Lifecycle::default();
     for attr in &block.body.attributes {
         match attr.name.as_str() {

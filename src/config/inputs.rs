@@ -38,6 +38,7 @@ pub fn resolve(
     env: &BTreeMap<String, String>,
     display_base: &Path,
     sources: &mut SourceMap,
+    recorded: &BTreeMap<String, Value>,
 ) -> (BTreeMap<String, Value>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut raw: BTreeMap<String, (Value, Origin)> = BTreeMap::new();
@@ -92,7 +93,7 @@ pub fn resolve(
                 let path = if path.is_absolute() {
                     path.clone()
                 } else {
-                    display_base.join(path)
+                    module.dir.join(path)
                 };
                 read_tfvars(
                     module,
@@ -152,6 +153,7 @@ pub fn resolve(
                     continue;
                 }
             },
+            None if recorded.contains_key(name) => recorded[name].clone(),
             None => match &var.default {
                 Some(d) => d.clone(),
                 None => {

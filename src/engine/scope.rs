@@ -136,7 +136,7 @@ impl Scope for ModuleScope<'_> {
                 let p = match attrs[0] {
                     "module" => self.module_dir.clone(),
                     "root" => self.root_dir.clone(),
-                    "cwd" => std::env::current_dir().unwrap_or_default(),
+                    "cwd" => self.root_dir.clone(),
                     other => {
                         return Err(Diagnostic::error("Invalid \"path\" attribute")
                             .at(span)

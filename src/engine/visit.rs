@@ -13,7 +13,8 @@ use super::run::{lock, ProviderKey, Run};
 /// Evaluates a child module's input variable from the parent's module call.
 pub fn visit_variable(run: &Run, module: &ModulePath, name: &str) -> bool {
     if module.is_root() {
-        return true; // Set before the walk from --var, files and the environment.
+        // Set before the walk from --var, files and the environment; only validations remain.
+        return check_validations(run, module, name);
     }
     let m = run.module(module);
     let Some(var) = m.variables.get(name) else {
@@ -37,6 +38,15 @@ pub fn visit_variable(run: &Run, module: &ModulePath, name: &str) -> bool {
             match var.ty.convert(v) {
                 Ok(v) if v.is_null() && var.default.is_some() && !var.nullable => {
                     var.default.clone().unwrap_or(Value::Null)
+                }
+                Ok(v) if v.is_null() && !var.nullable => {
+                    run.push(
+                        Diagnostic::error("Invalid value for module argument")
+                            .at(span)
+                            .detail(format!("The variable \"{name}\" is not nullable, but the module call gives it null."))
+                            .hint("pass a value, or give the variable a default"),
+                    );
+                    return false;
                 }
                 Ok(v) => v,
                 Err(e) => {

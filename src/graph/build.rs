@@ -140,6 +140,14 @@ impl<'c> Builder<'c> {
                 self.expr_edges(&node, &input.expr, m);
                 self.depends_on_edges(&node, &call.depends_on, m);
             }
+            // depends_on on a module call holds back everything inside the module.
+            if !call.depends_on.is_empty() {
+                let mut inner = Vec::new();
+                collect_resources(&call.module, &mut inner);
+                for addr in inner {
+                    self.depends_on_edges(&Node::Resource(addr), &call.depends_on, m);
+                }
+            }
         }
         for r in &m.resources {
             let node = Node::Resource(r.addr(&path));
@@ -154,6 +162,18 @@ impl<'c> Builder<'c> {
             }
             self.depends_on_edges(&node, &r.depends_on, m);
             let (pm, pn) = self.resolve_provider(&path, &r.provider_local_name());
+            let declared = self
+                .config
+                .module(&pm)
+                .is_some_and(|pmod| pmod.providers.iter().any(|p| p.local_name() == pn));
+            if pn.contains('.') && !declared {
+                self.diags.push(
+                    Diagnostic::error("Provider configuration not present")
+                        .at(r.provider.as_ref().map_or(r.span, |(_, s)| *s))
+                        .detail(format!("{} refers to the provider configuration {pn}, but no provider block has alias = \"{}\".", r.addr(&path), pn.split_once('.').map_or("", |(_, a)| a)))
+                        .hint(format!("add provider \"{}\" {{ alias = \"{}\" … }}", pn.split('.').next().unwrap_or(""), pn.split_once('.').map_or("", |(_, a)| a))),
+                );
+            }
             let pnode = Node::Provider(pm.clone(), pn.clone());
             self.add_node(pnode.clone(), r.span);
             self.edge(&pnode, &node);
@@ -361,6 +381,13 @@ impl<'c> Builder<'c> {
         }
         self.diags.push(d);
         None
+    }
+}
+
+fn collect_resources(m: &Module, out: &mut Vec<ResourceAddr>) {
+    out.extend(m.resources.iter().map(|r| r.addr(&m.path)));
+    for c in m.module_calls.values() {
+        collect_resources(&c.module, out);
     }
 }
 

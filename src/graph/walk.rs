@@ -53,6 +53,9 @@ where
     let mut stopped = false;
 
     loop {
+        if stop.is_cancelled() {
+            stopped = true;
+        }
         while !stopped && running.len() < parallelism {
             let Some((node, i)) = ready.pop_first() else {
                 break;

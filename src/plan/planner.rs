@@ -72,6 +72,8 @@ pub struct Planned {
     pub instances: BTreeMap<InstanceAddr, InstancePlan>,
     /// Data sources read while planning, to be written to state on apply.
     pub data: BTreeMap<InstanceAddr, (Value, String)>,
+    /// True when an interrupt stopped planning: the plan is incomplete and must not be used.
+    pub interrupted: bool,
 }
 
 #[derive(Default)]
@@ -143,9 +145,10 @@ pub async fn plan(
     let collected = Arc::new(Mutex::new(Collected::default()));
     let settings = Arc::new(settings);
 
+    let mut interrupted = false;
     if !run.has_errors() {
         let graph = run.graph.clone();
-        walk(
+        interrupted = walk(
             &graph,
             settings.parallelism,
             stop,
@@ -158,7 +161,8 @@ pub async fn plan(
             },
             |_| {},
         )
-        .await;
+        .await
+            == crate::graph::walk::WalkOutcome::Stopped;
     }
 
     // Objects whose provider has no configuration left still need reading (and deleting).
@@ -217,6 +221,7 @@ pub async fn plan(
         plan,
         instances,
         data: c.data,
+        interrupted,
     }
 }
 
@@ -478,7 +483,7 @@ fn plan_instance(
         None => Action::Create,
         Some(p) => {
             let by_request = settings.replace.contains(inst);
-            let by_trigger = triggered(run, collected, rc);
+            let by_trigger = triggered(&inst.resource.module, collected, rc);
             if by_request {
                 reason = Some(ActionReason::ReplaceByRequest);
             } else if by_trigger {
@@ -560,23 +565,41 @@ fn prevent_destroy_error(inst: &InstanceAddr, rc: &Resource) -> Diagnostic {
 }
 
 /// True when a resource named in `replace_triggered_by` is changing.
-fn triggered(run: &Run, collected: &Mutex<Collected>, rc: &Resource) -> bool {
+fn triggered(
+    module: &crate::addr::ModulePath,
+    collected: &Mutex<Collected>,
+    rc: &Resource,
+) -> bool {
     let c = lock(collected);
     rc.lifecycle.replace_triggered_by.iter().any(|e| {
         let mut hit = false;
         crate::config::refs::walk_references(e, &mut |parts, _| {
-            if parts.len() >= 2
-                && !["var", "local", "module", "data", "count", "each", "path"]
+            if parts.len() < 2
+                || ["var", "local", "module", "data", "count", "each", "path"]
                     .contains(&parts[0].as_str())
             {
-                hit |= c.changes.iter().any(|ch| {
-                    ch.addr.resource.type_name == parts[0]
-                        && ch.addr.resource.name == parts[1]
-                        && !matches!(ch.action, Action::NoOp | Action::Read)
-                });
+                return;
             }
+            hit |= c.changes.iter().any(|ch| {
+                let r = &ch.addr.resource;
+                if &r.module != module || r.type_name != parts[0] || r.name != parts[1] {
+                    return false;
+                }
+                match (parts.get(2), &ch.before, &ch.after) {
+                    _ if matches!(ch.action, Action::NoOp | Action::Read) => false,
+                    // A reference to one attribute triggers only when that attribute changes.
+                    (Some(attr), Some(b), Some(a)) => {
+                        let (bv, av) = (b.get(attr), a.get(attr));
+                        av.is_some_and(Value::contains_unknown)
+                            || !bv
+                                .cloned()
+                                .unwrap_or_default()
+                                .same_as(&av.cloned().unwrap_or_default())
+                    }
+                    _ => true,
+                }
+            });
         });
-        let _ = run;
         hit
     })
 }

@@ -206,7 +206,9 @@ pub fn resource_change(
                             continue;
                         }
                     }
-                    hidden += 1;
+                    if !av.is_null() {
+                        hidden += 1;
+                    }
                 } else if bv.is_null() {
                     whole(&mut out, 6, Mark::Add, &key, av, false);
                     if forces(k) {

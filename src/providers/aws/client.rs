@@ -1,0 +1,151 @@
+//! Provider configuration → SDK clients, with the standard AWS credential chain and endpoint
+//! overrides, and a count of every API call made (for tests, benchmarks and `CLUSTERFORM_LOG`).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use aws_config::{BehaviorVersion, Region};
+use aws_credential_types::provider::ProvideCredentials;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+use crate::diag::Diagnostic;
+use crate::value::Value;
+
+/// The `provider "aws"` block, evaluated.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AwsSettings {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub eks_endpoint: Option<String>,
+    pub ec2_endpoint: Option<String>,
+    pub sts_endpoint: Option<String>,
+    pub default_tags: BTreeMap<String, String>,
+}
+
+impl AwsSettings {
+    pub fn from_config(v: &Value) -> AwsSettings {
+        let s = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+        let endpoints = v.get("endpoints");
+        AwsSettings {
+            region: s(v.get("region")),
+            profile: s(v.get("profile")),
+            eks_endpoint: s(endpoints.and_then(|e| e.get("eks"))),
+            ec2_endpoint: s(endpoints.and_then(|e| e.get("ec2"))),
+            sts_endpoint: s(endpoints.and_then(|e| e.get("sts"))),
+            default_tags: v
+                .get("default_tags")
+                .and_then(|d| d.get("tags"))
+                .and_then(Value::as_object)
+                .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Counts API calls by operation name.
+#[derive(Debug, Default)]
+pub struct CallCounter {
+    counts: Mutex<BTreeMap<String, usize>>,
+}
+
+impl CallCounter {
+    pub fn snapshot(&self) -> BTreeMap<String, usize> {
+        self.counts.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    pub fn total(&self) -> usize {
+        self.snapshot().values().sum()
+    }
+}
+
+#[derive(Debug)]
+struct Counting(Arc<CallCounter>);
+
+impl Intercept for Counting {
+    fn name(&self) -> &'static str {
+        "clusterform-call-counter"
+    }
+
+    fn read_before_execution(
+        &self,
+        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(m) = cfg.load::<Metadata>() {
+            if let Ok(mut c) = self.0.counts.lock() {
+                *c.entry(m.name().to_string()).or_default() += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn read_before_attempt(
+        &self,
+        _ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        Ok(())
+    }
+}
+
+/// Configured clients for one provider configuration.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub eks: aws_sdk_eks::Client,
+    pub ec2: aws_sdk_ec2::Client,
+    pub region: String,
+    pub calls: Arc<CallCounter>,
+}
+
+/// Where the region can come from, in the order tried, for the error message.
+const REGION_SOURCES: &str = "the provider block's region, AWS_REGION, AWS_DEFAULT_REGION, and the region of the selected profile in ~/.aws/config";
+const CREDENTIAL_SOURCES: &str = "environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), the shared credentials and config files (profile, SSO, credential_process, assumed roles), a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE), and ECS or EC2 instance metadata";
+
+pub async fn connect(settings: &AwsSettings) -> Result<Clients, Diagnostic> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(r) = &settings.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(p) = &settings.profile {
+        loader = loader.profile_name(p);
+    }
+    let sdk = loader.load().await;
+    let Some(region) = sdk.region().map(|r| r.to_string()) else {
+        return Err(Diagnostic::error("No AWS region")
+            .detail(format!("clusterform looked for a region in {REGION_SOURCES}, and found none."))
+            .hint("set region = \"eu-west-1\" (for example) in the provider \"aws\" block, or export AWS_REGION"));
+    };
+    match sdk.credentials_provider() {
+        Some(p) => {
+            if let Err(e) = p.provide_credentials().await {
+                return Err(Diagnostic::error("No AWS credentials")
+                    .detail(format!("clusterform tried {CREDENTIAL_SOURCES}, and none provided credentials ({e})."))
+                    .hint("export AWS_PROFILE for a configured profile, run aws sso login, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"));
+            }
+        }
+        None => {
+            return Err(Diagnostic::error("No AWS credentials").detail(format!("clusterform tried {CREDENTIAL_SOURCES}.")));
+        }
+    }
+    let calls = Arc::new(CallCounter::default());
+    let mut eks = aws_sdk_eks::config::Builder::from(&sdk).interceptor(Counting(calls.clone()));
+    if let Some(url) = &settings.eks_endpoint {
+        eks = eks.endpoint_url(url);
+    }
+    let mut ec2 = aws_sdk_ec2::config::Builder::from(&sdk).interceptor(Counting(calls.clone()));
+    if let Some(url) = &settings.ec2_endpoint {
+        ec2 = ec2.endpoint_url(url);
+    }
+    Ok(Clients {
+        eks: aws_sdk_eks::Client::from_conf(eks.build()),
+        ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
+        region,
+        calls,
+    })
+}

@@ -1,0 +1,56 @@
+//! AWS errors in words: the service's code and message, and the request that failed.
+
+use aws_sdk_eks::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+use crate::diag::Diagnostic;
+
+/// What a failed call was trying to do, for the message: `DescribeCluster dev`.
+pub struct Request<'a> {
+    pub service: &'a str,
+    pub operation: &'a str,
+    pub target: &'a str,
+}
+
+/// The error code, when the service sent one.
+pub fn code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<String> {
+    match err {
+        SdkError::ServiceError(e) => e.err().code().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// Turns an SDK error into a diagnostic that names the request and keeps the service's words.
+pub fn describe<E, R>(req: Request<'_>, err: &SdkError<E, R>) -> Diagnostic
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let (code, message) = match err {
+        SdkError::ServiceError(e) => (
+            e.err().code().unwrap_or("UnknownError").to_string(),
+            e.err().message().unwrap_or("(no message)").to_string(),
+        ),
+        SdkError::TimeoutError(_) => ("Timeout".to_string(), "the request timed out".to_string()),
+        SdkError::DispatchFailure(_) => (
+            "ConnectionFailed".to_string(),
+            format!("could not reach the {} endpoint: {}", req.service, DisplayErrorContext(err)),
+        ),
+        _ => ("RequestFailed".to_string(), DisplayErrorContext(err).to_string()),
+    };
+    let hint = match code.as_str() {
+        "AccessDeniedException" | "UnauthorizedOperation" | "AccessDenied" => {
+            Some("the credentials in use lack this permission; check the IAM policy of the role or user".to_string())
+        }
+        "ConnectionFailed" => Some("check the region, the endpoints block and your network".to_string()),
+        "ExpiredToken" | "ExpiredTokenException" => Some("refresh the credentials (aws sso login, or new keys)".to_string()),
+        _ => None,
+    };
+    let d = Diagnostic::error(format!("{} {} failed", req.service, req.operation)).detail(format!(
+        "{} {} for {}: {code}: {message}",
+        req.service, req.operation, req.target
+    ));
+    match hint {
+        Some(h) => d.hint(h),
+        None => d,
+    }
+}
