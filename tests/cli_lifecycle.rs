@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{attributes, is_uuid, state_addresses, wait_until, Background, Project, LOCK, STATE};
+use common::{attributes, is_uuid, state_addresses, wait_until, Project, LOCK, STATE};
 
 fn id_of(project: &Project, addr: &str) -> String {
     attributes(&project.state(), addr)["id"]
@@ -286,7 +286,7 @@ fn saved_plan_is_refused_after_a_configuration_file_changed() {
 #[test]
 fn second_apply_is_refused_at_once_while_the_first_holds_the_lock() {
     let project = Project::fixture("locked");
-    let mut first = Background(project.spawn(&["apply", "--auto-approve"]));
+    let mut first = project.spawn(&["apply", "--auto-approve"]);
     wait_until(
         Duration::from_secs(10),
         "the first apply to take the lock",
@@ -313,13 +313,62 @@ fn second_apply_is_refused_at_once_while_the_first_holds_the_lock() {
         "the refused run must not touch the other run's lock"
     );
 
+    // plan locks too; the read-only commands do not.
+    project
+        .run(&["plan"])
+        .failure()
+        .stderr_has(&["Error acquiring the state lock"]);
+    project.run(&["state", "list"]).success();
+    project.run(&["show"]).success();
+
     first.kill();
+}
+
+#[test]
+#[ignore = "BUG: the state-lock error prints an empty \"  = \" detail line (with trailing space) when the holder is still alive"]
+fn lock_error_has_no_empty_detail_line() {
+    let project = Project::fixture("locked");
+    let mut first = project.spawn(&["apply", "--auto-approve"]);
+    wait_until(Duration::from_secs(10), "the lock", || {
+        project.lock_info().is_some()
+    });
+
+    let run = project.run(&["apply", "--auto-approve"]);
+    first.kill();
+    run.failure();
+    assert!(
+        !run.stderr
+            .lines()
+            .any(|l| l.trim_end() == "=" || l.ends_with(' ')),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn lock_timeout_waits_for_the_other_run() {
+    let project = Project::fixture("locked");
+    project.edit("main.tf", "\"20s\"", "\"2s\"");
+    let first = project.spawn(&["apply", "--auto-approve"]);
+    wait_until(Duration::from_secs(10), "the lock", || {
+        project.lock_info().is_some()
+    });
+
+    let second = project.run(&["apply", "--auto-approve", "--lock-timeout", "15s"]);
+    second
+        .success()
+        .stdout_has(&["Apply complete! Resources: 0 added, 0 changed, 0 destroyed."]);
+    first.finish(Duration::from_secs(15)).success();
+    let mut found = state_addresses(&project.state());
+    found.sort();
+    assert_eq!(found, ["terraform_data.first", "time_sleep.hold"]);
+    assert!(!project.exists(LOCK));
 }
 
 #[test]
 fn killed_apply_leaves_a_valid_state_and_a_lock_that_force_unlock_clears() {
     let project = Project::fixture("interrupted");
-    let mut apply = Background(project.spawn(&["apply", "--auto-approve"]));
+    let mut apply = project.spawn(&["apply", "--auto-approve"]);
     let done = [
         "terraform_data.one",
         "terraform_data.three",
@@ -358,7 +407,11 @@ fn killed_apply_leaves_a_valid_state_and_a_lock_that_force_unlock_clears() {
     project
         .run(&["apply", "--auto-approve", "--var", "wait=0s"])
         .failure()
-        .stderr_has(&["Error acquiring the state lock", &id]);
+        .stderr_has(&[
+            "Error acquiring the state lock",
+            &id,
+            "is no longer running on this host, so the lock is stale",
+        ]);
 
     project.run(&["force-unlock", "not-the-lock-id"]).failure();
     assert!(project.exists(LOCK), "a wrong ID must not unlock");
@@ -382,6 +435,37 @@ fn killed_apply_leaves_a_valid_state_and_a_lock_that_force_unlock_clears() {
             "terraform_data.two",
             "time_sleep.wait"
         ]
+    );
+}
+
+#[test]
+fn interrupt_lets_running_operations_finish_and_starts_nothing_new() {
+    let project = Project::fixture("interrupt_between");
+    let apply = project.spawn(&["apply", "--auto-approve"]);
+    wait_until(Duration::from_secs(10), "the wait to start", || {
+        apply
+            .stderr_so_far()
+            .contains("time_sleep.wait: Creating...")
+    });
+    apply.interrupt();
+
+    let run = apply.finish(Duration::from_secs(15));
+    run.failure().stderr_has(&[
+        "Interrupt received. Operations already running will finish",
+        "Apply interrupted: the state records every operation that completed.",
+        "time_sleep.wait: Creation complete after",
+    ]);
+    assert!(
+        !run.stderr.contains("terraform_data.after: Creating..."),
+        "nothing new may start after the interrupt:\n{}",
+        run.stderr
+    );
+    let mut found = state_addresses(&project.state());
+    found.sort();
+    assert_eq!(found, ["terraform_data.before", "time_sleep.wait"]);
+    assert!(
+        !project.exists(LOCK),
+        "an interrupted run releases its lock"
     );
 }
 

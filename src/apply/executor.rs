@@ -111,7 +111,7 @@ pub async fn apply(
         .iter()
         .map(|d| (d.addr.clone(), d.provider.clone(), d.after.clone()))
         .collect();
-    if let Err(d) = exec.writer.record_many(&drift) {
+    if let Err(d) = exec.writer.record_many(&drift).await {
         run.push(d);
     }
 
@@ -134,7 +134,7 @@ pub async fn apply(
     if !interrupted {
         interrupted |= !exec.clone().deletes(stop.clone()).await;
     }
-    exec.save_outputs();
+    exec.save_outputs().await;
     let (added, changed, destroyed) = *lock(&exec.counts);
     let diagnostics = std::mem::take(&mut *lock(&run.diags));
     ApplyOutcome {
@@ -214,7 +214,7 @@ impl Exec {
         let run = &self.run;
         if inst.resource.mode == Mode::Data {
             if let Some((v, provider)) = self.data.get(&inst) {
-                if let Err(d) = self.writer.record(&inst, provider, Some(v), &[]) {
+                if let Err(d) = self.writer.record(&inst, provider, Some(v), &[]).await {
                     run.push(d);
                 }
                 return Some(v.clone());
@@ -260,7 +260,11 @@ impl Exec {
             return match provider.read_data(&inst.resource.type_name, &config).await {
                 Ok(v) => {
                     let v = schema.mark_sensitive(v);
-                    if let Err(d) = self.writer.record(&inst, &state_provider, Some(&v), &[]) {
+                    if let Err(d) = self
+                        .writer
+                        .record(&inst, &state_provider, Some(&v), &[])
+                        .await
+                    {
                         run.push(d);
                     }
                     Some(v)
@@ -304,7 +308,6 @@ impl Exec {
             return None;
         }
         let planned = resp.planned;
-        let _permit = self.permits.acquire().await.ok()?;
         let op = |action: ApplyAction, prior: Option<Value>, planned: Value| {
             run_operation(
                 provider.clone(),
@@ -331,7 +334,10 @@ impl Exec {
                 ApplyAction::Create => (None, planned.clone()),
                 ApplyAction::Update => (current.clone(), planned.clone()),
             };
+            // The permit bounds provider operations; saving state is not one of them.
+            let permit = self.permits.acquire().await.ok()?;
             let resp = op(step, prior, target).await;
+            drop(permit);
             let failed = resp.diagnostics.has_errors();
             run.extend(resp.diagnostics);
             let new_state = match step {
@@ -345,7 +351,11 @@ impl Exec {
             } else {
                 new_state.as_ref()
             };
-            if let Err(d) = self.writer.record(&inst, &state_provider, record, &deps) {
+            if let Err(d) = self
+                .writer
+                .record(&inst, &state_provider, record, &deps)
+                .await
+            {
                 run.push(d);
                 return None;
             }
@@ -438,7 +448,7 @@ impl Exec {
                 )));
             return false;
         };
-        let _permit = self.permits.acquire().await;
+        let permit = self.permits.acquire().await;
         let resp = run_operation(
             provider,
             a.clone(),
@@ -449,16 +459,21 @@ impl Exec {
             self.timing(),
         )
         .await;
+        drop(permit);
         let failed = resp.diagnostics.has_errors();
         self.run.extend(resp.diagnostics);
         let provider_addr = self.providers_by_addr.get(a).cloned().unwrap_or_default();
         let remaining = if failed { ip.prior.as_ref() } else { None };
-        if let Err(d) = self.writer.record(
-            a,
-            &provider_addr,
-            remaining,
-            self.dependencies.get(a).map_or(&[][..], |v| v),
-        ) {
+        if let Err(d) = self
+            .writer
+            .record(
+                a,
+                &provider_addr,
+                remaining,
+                self.dependencies.get(a).map_or(&[][..], |v| v),
+            )
+            .await
+        {
             self.run.push(d);
             return false;
         }
@@ -468,7 +483,7 @@ impl Exec {
         !failed
     }
 
-    fn save_outputs(&self) {
+    async fn save_outputs(&self) {
         let values = lock(&self.run.values);
         let root = values.module(&crate::addr::ModulePath::root());
         let outputs = if self.mode == PlanMode::Destroy {
@@ -487,7 +502,7 @@ impl Exec {
                 .collect()
         };
         drop(values);
-        if let Err(d) = self.writer.set_outputs(outputs) {
+        if let Err(d) = self.writer.set_outputs(outputs).await {
             self.run.push(d);
         }
     }

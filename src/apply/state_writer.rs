@@ -1,7 +1,9 @@
 //! Records each completed operation in state and persists it at once, atomically, so an
 //! interrupted apply leaves a valid state that says exactly what exists.
 
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Notify;
 
 use crate::addr::InstanceAddr;
 use crate::diag::Diagnostic;
@@ -24,10 +26,11 @@ struct Shared {
 
 /// Writes are group-committed: an operation that completes while another caller is writing
 /// waits for the next write, which carries every change made meanwhile. Each `record` returns
-/// only once its change is on disk, so "complete" always means "saved".
+/// only once its change is on disk, so "complete" always means "saved". Waiting is async and
+/// the file is written on a blocking thread, so waiting callers never hold up the runtime.
 #[derive(Clone)]
 pub struct StateWriter {
-    shared: Arc<(Mutex<Shared>, Condvar)>,
+    shared: Arc<(Mutex<Shared>, Notify)>,
     backend: Arc<dyn Backend>,
 }
 
@@ -41,7 +44,7 @@ impl StateWriter {
             failed: None,
         };
         StateWriter {
-            shared: Arc::new((Mutex::new(shared), Condvar::new())),
+            shared: Arc::new((Mutex::new(shared), Notify::new())),
             backend,
         }
     }
@@ -51,42 +54,59 @@ impl StateWriter {
     }
 
     /// Applies `change` in memory and returns once it is saved.
-    fn change(&self, change: impl FnOnce(&mut State) -> bool) -> Result<(), Diagnostic> {
-        let (mutex, cond) = &*self.shared;
-        let mut g = lock(mutex);
-        if !change(&mut g.state) {
-            return Ok(());
-        }
-        g.changed += 1;
-        let mine = g.changed;
+    async fn change(&self, change: impl FnOnce(&mut State) -> bool) -> Result<(), Diagnostic> {
+        let (mutex, notify) = &*self.shared;
+        let mine = {
+            let mut g = lock(mutex);
+            if !change(&mut g.state) {
+                return Ok(());
+            }
+            g.changed += 1;
+            g.changed
+        };
         loop {
-            if g.saved >= mine {
-                return match &g.failed {
-                    Some(e) => Err(save_error(e)),
-                    None => Ok(()),
-                };
+            // Decide under the lock, act after releasing it (a guard must not cross an await).
+            let step = {
+                let mut g = lock(mutex);
+                if g.saved >= mine {
+                    return match &g.failed {
+                        Some(e) => Err(save_error(e)),
+                        None => Ok(()),
+                    };
+                }
+                if g.writing {
+                    // Created before the lock is released, so no wake-up is missed.
+                    Err(notify.notified())
+                } else {
+                    g.writing = true;
+                    g.state.bump_serial();
+                    g.state.normalise();
+                    Ok((g.state.clone(), g.changed))
+                }
+            };
+            let (snapshot, upto) = match step {
+                Ok(write) => write,
+                Err(wake) => {
+                    wake.await;
+                    continue;
+                }
+            };
+            let backend = self.backend.clone();
+            let result = tokio::task::spawn_blocking(move || backend.write(&snapshot))
+                .await
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+            {
+                let mut g = lock(mutex);
+                g.writing = false;
+                g.saved = upto;
+                g.failed = result.err().map(|e| e.to_string());
             }
-            if g.writing {
-                g = cond.wait(g).unwrap_or_else(|e| e.into_inner());
-                continue;
-            }
-            g.writing = true;
-            g.state.bump_serial();
-            g.state.normalise();
-            let snapshot = g.state.clone();
-            let upto = g.changed;
-            drop(g);
-            let result = self.backend.write(&snapshot);
-            g = lock(mutex);
-            g.writing = false;
-            g.saved = upto;
-            g.failed = result.err().map(|e| e.to_string());
-            cond.notify_all();
+            notify.notify_waiters();
         }
     }
 
     /// Records an instance's new state (or its removal) and saves.
-    pub fn record(
+    pub async fn record(
         &self,
         addr: &InstanceAddr,
         provider: &str,
@@ -97,10 +117,11 @@ impl StateWriter {
             Self::put(state, addr, provider, value, dependencies);
             true
         })
+        .await
     }
 
     /// Records several refreshed objects (keeping their dependencies) with one save.
-    pub fn record_many(
+    pub async fn record_many(
         &self,
         items: &[(InstanceAddr, String, Option<Value>)],
     ) -> Result<(), Diagnostic> {
@@ -117,6 +138,7 @@ impl StateWriter {
             }
             true
         })
+        .await
     }
 
     fn put(
@@ -147,7 +169,7 @@ impl StateWriter {
     }
 
     /// Replaces the root outputs and saves.
-    pub fn set_outputs(&self, outputs: Vec<(String, Value, bool)>) -> Result<(), Diagnostic> {
+    pub async fn set_outputs(&self, outputs: Vec<(String, Value, bool)>) -> Result<(), Diagnostic> {
         let new: std::collections::BTreeMap<String, OutputState> = outputs
             .into_iter()
             .map(|(name, v, sensitive)| {
@@ -170,6 +192,7 @@ impl StateWriter {
             state.outputs = new;
             true
         })
+        .await
     }
 }
 

@@ -120,6 +120,7 @@ async fn import(
     let writer = crate::apply::StateWriter::new(prepared.state.clone(), prepared.backend.clone());
     writer
         .record(&addr, &provider_addr, Some(&value), &[])
+        .await
         .map_err(Some)?;
     drop(lock(&planned.run.diags));
     if let Some(l) = prepared.lock {

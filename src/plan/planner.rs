@@ -698,6 +698,11 @@ async fn check_across(run: &Run, c: &Collected) {
         .iter()
         .map(|(k, p)| (k.clone(), p.clone()))
         .collect();
+    let deps: BTreeMap<&InstanceAddr, &[String]> = c
+        .changes
+        .iter()
+        .map(|ch| (&ch.addr, ch.dependencies.as_slice()))
+        .collect();
     for (key, provider) in providers {
         let planned: Vec<PlannedInstance<'_>> = c
             .instances
@@ -709,6 +714,7 @@ async fn check_across(run: &Run, c: &Collected) {
                 planned: &ip.planned,
                 prior: ip.prior.as_ref(),
                 spans: &ip.spans,
+                dependencies: deps.get(addr).copied().unwrap_or(&[]),
             })
             .collect();
         if planned.is_empty() {

@@ -89,6 +89,8 @@ pub struct PlannedInstance<'a> {
     pub planned: &'a Value,
     pub prior: Option<&'a Value>,
     pub spans: &'a ConfigSpans,
+    /// Addresses of the resources this instance depends on (`aws_subnet.private`).
+    pub dependencies: &'a [String],
 }
 
 /// What apply does to one instance.

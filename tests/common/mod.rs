@@ -8,8 +8,10 @@
 // Each `tests/cli_*.rs` file compiles this module on its own and uses a different part of it.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
@@ -123,6 +125,21 @@ impl Project {
         cmd
     }
 
+    /// Runs `clusterform ARGS` without the `--no-color` the other runners add, for colour tests.
+    pub fn run_with_color_choice(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd =
+            assert_cmd::Command::cargo_bin("clusterform").expect("the clusterform binary");
+        cmd.current_dir(self.path()).args(args);
+        for k in inherited_env_to_drop() {
+            cmd.env_remove(k);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.timeout(Duration::from_secs(30));
+        Run::from(cmd)
+    }
+
     /// Runs `clusterform --no-color ARGS` and captures the result.
     pub fn run(&self, args: &[&str]) -> Run {
         Run::from(self.command(args))
@@ -137,21 +154,28 @@ impl Project {
         Run::from(cmd)
     }
 
-    /// Starts `clusterform --no-color ARGS` in the background, its output captured.
+    /// Starts `clusterform --no-color ARGS` in the background, its output captured as it comes.
     pub fn spawn(&self, args: &[&str]) -> Background {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("clusterform"));
         cmd.current_dir(self.path()).arg("--no-color").args(args);
         for k in inherited_env_to_drop() {
             cmd.env_remove(k);
         }
-        let child = cmd
+        let mut child = cmd
             .env("CLUSTERFORM_PROGRESS_INTERVAL_MS", "200")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("start clusterform");
-        Background { child: Some(child), started: Instant::now() }
+        let stdout = Collected::start(child.stdout.take().expect("piped stdout"));
+        let stderr = Collected::start(child.stderr.take().expect("piped stderr"));
+        Background {
+            child: Some(child),
+            started: Instant::now(),
+            stdout,
+            stderr,
+        }
     }
 
     /// The state file as JSON.
@@ -170,7 +194,6 @@ impl Project {
     /// Insta settings that replace this project's path and everything that changes between runs.
     pub fn snapshot_settings(&self) -> insta::Settings {
         let mut settings = insta::Settings::clone_current();
-        settings.set_prepend_module_to_snapshot(false);
         let mut paths = vec![self.path().to_path_buf()];
         if let Ok(real) = self.path().canonicalize() {
             paths.push(real);
@@ -300,11 +323,6 @@ impl Run {
         }
         self
     }
-
-    /// Both streams, for assertions that do not care which one a line went to.
-    pub fn all(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
 }
 
 /// `text` with every run of spaces replaced by one space (line breaks are kept).
@@ -338,16 +356,64 @@ pub fn wait_until(limit: Duration, what: &str, mut ready: impl FnMut() -> bool) 
     }
 }
 
+/// Text read from a pipe by a thread of its own, so the child never blocks on a full pipe and
+/// the test can watch the output while the child runs.
+struct Collected {
+    text: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Collected {
+    fn start(mut pipe: impl Read + Send + 'static) -> Self {
+        let text = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&text);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .expect("output buffer")
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Collected {
+            text,
+            reader: Some(reader),
+        }
+    }
+
+    fn so_far(&self) -> String {
+        self.text.lock().expect("output buffer").clone()
+    }
+
+    /// Everything, once the pipe has closed.
+    fn all(&mut self) -> String {
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("output reader");
+        }
+        self.so_far()
+    }
+}
+
 /// A background run of the binary. It is killed if the test ends before it does, so no process
 /// outlives its test.
 pub struct Background {
     child: Option<Child>,
     started: Instant,
+    stdout: Collected,
+    stderr: Collected,
 }
 
 impl Background {
     pub fn pid(&self) -> u32 {
         self.child.as_ref().expect("still running").id()
+    }
+
+    /// What the process has written to stderr so far.
+    pub fn stderr_so_far(&self) -> String {
+        self.stderr.so_far()
     }
 
     /// SIGKILL: the process gets no chance to clean up.
@@ -366,23 +432,32 @@ impl Background {
         assert_eq!(rc, 0, "send SIGINT to {pid}");
     }
 
-    /// Waits for the process to end (at most `limit`, then kills it) and returns what it printed.
+    /// Waits for the process to end (at most `limit` after it started, then kills it) and
+    /// returns what it printed.
     #[track_caller]
     pub fn finish(mut self, limit: Duration) -> Run {
         let mut child = self.child.take().expect("still running");
-        while child.try_wait().expect("poll child").is_none() {
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("poll child") {
+                break status;
+            }
             if self.started.elapsed() > limit {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("clusterform still running after {limit:?}");
+                panic!(
+                    "clusterform still running after {limit:?}\n--- stderr so far\n{}",
+                    self.stderr_so_far()
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
-        }
-        let out = child.wait_with_output().expect("collect output");
+        };
+        // The pipes close when the process ends; the readers then have everything.
+        let stdout = self.stdout.all();
+        let stderr = self.stderr.all();
         Run {
-            code: out.status.code(),
-            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+            code: status.code(),
+            stdout,
+            stderr,
             elapsed: self.started.elapsed(),
         }
     }
