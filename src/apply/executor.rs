@@ -484,9 +484,17 @@ impl Exec {
     }
 
     async fn save_outputs(&self) {
+        let outputs = self.root_outputs();
+        if let Err(d) = self.writer.set_outputs(outputs).await {
+            self.run.push(d);
+        }
+    }
+
+    /// The known root outputs, as state records them.
+    fn root_outputs(&self) -> Vec<(String, Value, bool)> {
         let values = lock(&self.run.values);
         let root = values.module(&crate::addr::ModulePath::root());
-        let outputs = if self.mode == PlanMode::Destroy {
+        if self.mode == PlanMode::Destroy {
             Vec::new()
         } else {
             self.run
@@ -500,10 +508,6 @@ impl Exec {
                 })
                 .filter(|(_, v, _)| !v.contains_unknown())
                 .collect()
-        };
-        drop(values);
-        if let Err(d) = self.writer.set_outputs(outputs).await {
-            self.run.push(d);
         }
     }
 }
