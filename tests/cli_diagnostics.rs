@@ -215,7 +215,6 @@ fn variable_validation_failure_for_a_command_line_value() {
 }
 
 #[test]
-#[ignore = "BUG: a blank line inside a diagnostic's detail is printed as \"  = \" with a trailing space"]
 fn diagnostics_have_no_trailing_whitespace() {
     let project = Project::with_files(&[("main.tf", VALIDATED)]);
 
@@ -401,7 +400,6 @@ fn every_failed_plan_ends_with_planning_failed_for_evaluation_errors() {
 }
 
 #[test]
-#[ignore = "BUG: plan errors found before evaluation (missing variable value, undeclared reference, cycle) lack the closing \"Planning failed: nothing was changed.\" line docs/cli.md promises"]
 fn every_failed_plan_ends_with_planning_failed() {
     for config in [
         "variable \"r\" {\n  type = string\n}\n",
@@ -483,7 +481,6 @@ fn errors_in_a_module_name_the_module_file() {
 }
 
 #[test]
-#[ignore = "BUG: with --chdir, paths of module files in diagnostics keep a \"./\" segment (cfg/./modules/m/main.tf)"]
 fn errors_in_a_module_under_chdir_have_clean_paths() {
     let project = Project::with_files(&[
         (

@@ -325,7 +325,6 @@ fn second_apply_is_refused_at_once_while_the_first_holds_the_lock() {
 }
 
 #[test]
-#[ignore = "BUG: the state-lock error prints an empty \"  = \" detail line (with trailing space) when the holder is still alive"]
 fn lock_error_has_no_empty_detail_line() {
     let project = Project::fixture("locked");
     let mut first = project.spawn(&["apply", "--auto-approve"]);

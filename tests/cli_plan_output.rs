@@ -39,7 +39,6 @@ fn plan_to_create() {
 }
 
 #[test]
-#[ignore = "BUG: `=` is aligned over the shown attributes only (Terraform aligns over every non-null one, hidden too), and hidden keys of an object value are called \"element\" (Terraform: \"attribute\")"]
 fn plan_to_update_in_place() {
     let project = applied("plan_output");
 
@@ -78,7 +77,6 @@ fn plan_destroy_lists_every_delete_and_changes_nothing() {
 }
 
 #[test]
-#[ignore = "BUG: destroyed attributes and removed outputs are rendered without Terraform's \" -> null\" suffix"]
 fn plan_to_destroy_ends_each_removed_value_with_arrow_null() {
     let project = applied("plan_output");
 
@@ -152,7 +150,6 @@ fn plan_with_output_changes() {
 }
 
 #[test]
-#[ignore = "BUG: a removed output is rendered without Terraform's \" -> null\" suffix"]
 fn removed_output_ends_with_arrow_null() {
     let project = Project::with_files(&[("main.tf", OUTPUTS_BEFORE)]);
     project.run(&["apply", "--auto-approve"]).success();
@@ -348,7 +345,7 @@ fn replace_plans_a_replacement_of_an_unchanged_resource() {
     )
     .code(2)
     .stdout_has(&[
-        "# terraform_data.c must be replaced",
+        "# terraform_data.c will be replaced, as requested",
         "-/+ resource \"terraform_data\" \"c\" {",
         "Plan: 1 to add, 0 to change, 1 to destroy.",
     ]);

@@ -81,7 +81,6 @@ fn state_show_prints_one_instance() {
 }
 
 #[test]
-#[ignore = "BUG: state show and show align `=` over null attributes that are not printed (padded to triggers_replace)"]
 fn state_show_snapshot() {
     let project = applied("state");
 
@@ -301,7 +300,6 @@ fn show_prints_the_state_with_its_outputs() {
 }
 
 #[test]
-#[ignore = "BUG: state show and show align `=` over null attributes that are not printed (padded to triggers_replace)"]
 fn show_state_snapshot() {
     let project = applied("state");
 

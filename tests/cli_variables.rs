@@ -213,7 +213,6 @@ fn chdir_runs_in_another_directory() {
 }
 
 #[test]
-#[ignore = "BUG: a plan saved with --var-file is always refused as stale (\"configuration files changed\"): the var file is in the plan's config digest, but apply FILE does not read it"]
 fn saved_plan_made_with_a_var_file_can_be_applied() {
     let project = Project::fixture("variables");
     project
@@ -409,7 +408,6 @@ fn saved_plan_refuses_variables_on_the_command_line_and_keeps_its_own() {
 }
 
 #[test]
-#[ignore = "BUG: `apply PLANFILE` without the sensitive value says \"No value for required variable\" with a hint to use --var, which apply PLANFILE refuses"]
 fn saved_plan_without_its_sensitive_value_says_how_to_give_it() {
     let project = Project::fixture("sensitive");
     project
@@ -428,7 +426,6 @@ fn saved_plan_without_its_sensitive_value_says_how_to_give_it() {
 }
 
 #[test]
-#[ignore = "BUG: show PLANFILE leaves out sensitive attributes that plan printed as `(sensitive value)`; an update of one shows as a block with only `id`"]
 fn show_planfile_with_sensitive_values_renders_what_plan_printed() {
     let project = Project::fixture("sensitive");
     let compare = |env: &[(&str, &str)]| {

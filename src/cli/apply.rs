@@ -220,10 +220,14 @@ async fn apply_saved(ws: &Workspace, ui: &Ui, file: &std::path::Path, opts: &Pla
     let recorded: std::collections::BTreeMap<String, crate::value::Value> = saved
         .variables
         .iter()
-        .filter_map(|(k, v)| {
-            v.value
+        .map(|(k, v)| {
+            // Sensitive values are not in the plan: an unknown placeholder lets loading go on,
+            // and the digest check then says how to supply the real value.
+            let value = v
+                .value
                 .as_ref()
-                .map(|j| (k.clone(), crate::value::Value::from_json(j)))
+                .map_or(crate::value::Value::Unknown, crate::value::Value::from_json);
+            (k.clone(), value)
         })
         .collect();
     let Some(mut prepared) = prepare(
@@ -309,7 +313,7 @@ fn check_fresh(saved: &Plan, p: &mut Prepared) -> Result<(), Diagnostic> {
                 p.variables.insert(name.clone(), value);
             }
             (None, Some(digest)) => {
-                let ok = current.is_some_and(|c| &planfile::digest(c) == digest);
+                let ok = current.is_some_and(|c| planfile::digest_matches(c, digest));
                 if !ok {
                     return Err(Diagnostic::error("Sensitive variable differs from the plan")
                         .detail(format!("The plan was made with a value for the sensitive variable \"{name}\" that clusterform does not store. The value available now is missing or different."))

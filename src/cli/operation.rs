@@ -31,8 +31,24 @@ pub struct Prepared {
     pub stored: bool,
 }
 
-/// Loads configuration and variables, locks and reads state. Prints diagnostics on failure.
+/// Loads configuration and variables, locks and reads state. Prints diagnostics on failure,
+/// ending with the line every failed plan ends with.
 pub fn prepare(
+    ws: &Workspace,
+    ui: &Ui,
+    opts: &PlanOptions,
+    vars: &[VarArg],
+    operation: &str,
+    recorded: &BTreeMap<String, Value>,
+) -> Option<Prepared> {
+    let prepared = prepare_inner(ws, ui, opts, vars, operation, recorded);
+    if prepared.is_none() {
+        ui.err("\nPlanning failed: nothing was changed.\n");
+    }
+    prepared
+}
+
+fn prepare_inner(
     ws: &Workspace,
     ui: &Ui,
     opts: &PlanOptions,

@@ -125,7 +125,9 @@ pub fn render_instance(
     let mut out = Out::new();
     if let Some(map) = v.as_object() {
         let width = map
-            .keys()
+            .iter()
+            .filter(|(_, v)| !matches!(v, Value::Null))
+            .map(|(k, _)| k)
             .map(|k| crate::value::object_key(k).len())
             .max()
             .unwrap_or(0);

@@ -65,8 +65,11 @@ pub async fn run(ws: &Workspace, ui: &Ui, _args: ValidateArgs) -> Exit {
         .iter()
         .map(|m| m.resources.len())
         .sum();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     ui.out(&format!(
-        "Success! The configuration is valid ({files} files, {resources} resource blocks).\n"
+        "Success! The configuration is valid ({}, {}).\n",
+        plural(files, "file"),
+        plural(resources, "resource block")
     ));
     Exit::Ok
 }

@@ -20,6 +20,8 @@ const MAX_MODULE_DEPTH: usize = 16;
 pub struct Config {
     pub root: Module,
     pub sources: SourceMap,
+    /// How many of `sources` are configuration files; later ones are variable files.
+    pub config_files: usize,
 }
 
 impl Config {
@@ -48,7 +50,7 @@ impl Config {
     /// whether the configuration changed since it was made.
     pub fn digest(&self) -> String {
         let mut h = Sha256::new();
-        for (_, name, text) in self.sources.files() {
+        for (_, name, text) in self.sources.files().take(self.config_files) {
             h.update(name.as_bytes());
             h.update([0]);
             h.update(text.as_bytes());
@@ -73,7 +75,17 @@ pub fn load(dir: &Path, display_base: &Path) -> (Option<Config>, Diagnostics) {
         &mut stack,
     );
     match root {
-        Some(root) => (Some(Config { root, sources }), diags),
+        Some(root) => {
+            let config_files = sources.files().count();
+            (
+                Some(Config {
+                    root,
+                    sources,
+                    config_files,
+                }),
+                diags,
+            )
+        }
         None => (None, diags),
     }
 }
@@ -81,6 +93,24 @@ pub fn load(dir: &Path, display_base: &Path) -> (Option<Config>, Diagnostics) {
 fn display_name(path: &Path, base: &Path) -> String {
     let shown = path.strip_prefix(base).unwrap_or(path);
     shown.to_string_lossy().replace('\\', "/")
+}
+
+/// Joins a relative module source onto a directory without leaving `./` or `x/..` in it, so
+/// file names in messages stay clean.
+fn join_clean(base: &Path, rel: &str) -> PathBuf {
+    let mut out = base.to_path_buf();
+    for c in Path::new(rel).components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// Parses one file's text into a [`Body`], reporting a syntax error at its place.
@@ -243,7 +273,7 @@ fn load_call(
         );
         return None;
     }
-    let dir = parent.dir.join(&source);
+    let dir = join_clean(&parent.dir, &source);
     let canonical = dir.canonicalize().unwrap_or_else(|_| dir.clone());
     if !dir.is_dir() {
         diags.push(

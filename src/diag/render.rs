@@ -88,7 +88,7 @@ pub fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     let pad = " ".repeat(width);
     if let Some(detail) = &d.detail {
         for line in detail.lines() {
-            let _ = writeln!(out, "{pad} = {line}");
+            let _ = writeln!(out, "{}", format!("{pad} = {line}").trim_end());
         }
     }
     if let Some(hint) = &d.hint {

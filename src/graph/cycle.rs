@@ -25,7 +25,7 @@ pub fn find_cycle(g: &DepGraph) -> Option<Diagnostic> {
         Diagnostic::error("Cycle in dependencies")
             .at_opt(span)
             .detail(format!("These objects refer to each other in a loop: {}.", names.join(" → ")))
-            .hint("break the loop by removing one of the references, for example with a separate rule resource instead of an inline one"),
+            .hint("remove one of these references, or compute the value both need from variables or locals that depend on neither"),
     )
 }
 

@@ -78,12 +78,33 @@ pub struct ResourceChange {
     /// Attribute paths whose change forces the replacement.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replace_paths: Vec<Vec<String>>,
+    /// Top-level attributes whose sensitive values changed: saved plans redact the values, so
+    /// this is how `show` still knows they changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive_changes: Vec<String>,
     /// Plain-language consequences for people, from the provider.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// Resources this instance depends on, for ordering deletes and for state.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<String>,
+}
+
+/// Top-level attributes where a sensitive value changed between `before` and `after`.
+pub fn sensitive_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
+    let (Some(b), Some(a)) = (
+        before.and_then(Value::as_object),
+        after.and_then(Value::as_object),
+    ) else {
+        return Vec::new();
+    };
+    a.iter()
+        .filter(|(k, av)| {
+            let bv = b.get(*k).unwrap_or(&Value::Null);
+            (av.contains_sensitive() || bv.contains_sensitive()) && !av.same_as(bv)
+        })
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// A change to a root module output.

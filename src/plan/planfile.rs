@@ -88,13 +88,44 @@ pub fn read(path: &Path) -> Result<Plan, PlanFileError> {
     })
 }
 
-/// SHA-256 of a value's JSON form, for sensitive variables.
-pub fn digest(v: &Value) -> String {
+/// Rounds of SHA-256 in a sensitive variable's digest: enough to make guessing a short secret
+/// from a leaked plan file slow, while checking one value stays a few milliseconds.
+const ROUNDS: u32 = 100_000;
+
+fn stretch(salt: &str, v: &Value, rounds: u32) -> String {
     let json = v.clone().strip_marks().0.to_json_lossy().to_string();
-    Sha256::digest(json.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut h = Sha256::new();
+    h.update(salt.as_bytes());
+    h.update(json.as_bytes());
+    let mut out = h.finalize();
+    for _ in 1..rounds {
+        let mut h = Sha256::new();
+        h.update(out);
+        h.update(salt.as_bytes());
+        out = h.finalize();
+    }
+    out.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A salted, stretched digest of a sensitive value: `sha256x<rounds>$<salt>$<hex>`.
+pub fn digest(v: &Value) -> String {
+    let salt = uuid::Uuid::new_v4().simple().to_string();
+    format!("sha256x{ROUNDS}${salt}${}", stretch(&salt, v, ROUNDS))
+}
+
+/// True when `v` is the value `recorded` was made from.
+pub fn digest_matches(v: &Value, recorded: &str) -> bool {
+    let mut parts = recorded.splitn(3, '$');
+    let (Some(kind), Some(salt), Some(hex)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let Some(rounds) = kind
+        .strip_prefix("sha256x")
+        .and_then(|r| r.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    rounds > 0 && rounds <= 10 * ROUNDS && stretch(salt, v, rounds) == hex
 }
 
 /// How root variables are recorded: plain values, or a digest for sensitive ones.
@@ -116,4 +147,20 @@ pub fn record_variables(values: &BTreeMap<String, Value>) -> BTreeMap<String, Pl
             (k.clone(), rec)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_are_salted_and_check_the_value() {
+        let secret = Value::from("hunter2").sensitive();
+        let (a, b) = (digest(&secret), digest(&secret));
+        assert_ne!(a, b, "each digest has its own salt");
+        assert!(digest_matches(&secret, &a) && digest_matches(&secret, &b));
+        assert!(!digest_matches(&Value::from("hunter3"), &a));
+        assert!(!a.contains("hunter2"));
+        assert!(!digest_matches(&secret, "garbage"));
+    }
 }

@@ -417,6 +417,7 @@ async fn plan_data(
             before: None,
             after: Some(planned.clone()),
             replace_paths: Vec::new(),
+            sensitive_changes: Vec::new(),
             notes: Vec::new(),
             dependencies: Vec::new(),
         });
@@ -540,6 +541,7 @@ fn plan_instance(
         provider: state_provider.to_string(),
         action,
         reason,
+        sensitive_changes: crate::plan::model::sensitive_changes(prior.as_ref(), Some(&after)),
         before: prior,
         after: Some(after.clone()),
         replace_paths: if action.is_replace() {
@@ -657,6 +659,7 @@ fn plan_deletes(run: &Run, settings: &PlanSettings, c: &mut Collected) {
             before: Some(before),
             after: None,
             replace_paths: Vec::new(),
+            sensitive_changes: Vec::new(),
             notes: Vec::new(),
             dependencies: inst.dependencies.clone(),
         });
@@ -685,6 +688,7 @@ fn drift(run: &Run) -> Vec<ResourceChange> {
             before: Some(before),
             after,
             replace_paths: Vec::new(),
+            sensitive_changes: Vec::new(),
             notes: Vec::new(),
             dependencies: Vec::new(),
         });

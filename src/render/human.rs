@@ -75,7 +75,7 @@ fn header(c: &ResourceChange, drift: bool) -> String {
         };
     }
     let why = match c.reason {
-        Some(ActionReason::ReplaceByRequest) => " (replace requested)".to_string(),
+        Some(ActionReason::ReplaceByRequest) => ", as requested".to_string(),
         Some(ActionReason::ReplaceByTriggers) => {
             " (replace triggered by a change to a referenced resource)".to_string()
         }
@@ -85,7 +85,11 @@ fn header(c: &ResourceChange, drift: bool) -> String {
         Action::Create => format!("# {a} will be created"),
         Action::Update => format!("# {a} will be updated in-place"),
         Action::DeleteThenCreate | Action::CreateThenDelete => {
-            format!("# {a} must be replaced{why}")
+            if why.starts_with(',') {
+                format!("# {a} will be replaced{why}")
+            } else {
+                format!("# {a} must be replaced{why}")
+            }
         }
         Action::Delete => match c.reason {
             Some(ActionReason::DeleteBecauseNoResourceConfig) => format!(
@@ -162,23 +166,22 @@ pub fn resource_change(
         c.action
     };
     let null = Value::Null;
-    // Align `=` over the attributes actually shown, as Terraform does.
-    let shown = |k: &str| {
-        let bv = b.get(k).unwrap_or(&null);
-        let av = a.get(k).unwrap_or(&null);
-        match action {
-            Action::Create | Action::Read => !av.is_null(),
-            Action::Delete => !bv.is_null(),
-            _ => {
-                !bv.same_as(av)
-                    || av.contains_unknown()
-                    || (IDENTIFYING.contains(&k) && inline(av).is_some() && !av.is_null())
-            }
-        }
+    // Redacted secrets in saved plans are sensitive nulls: present, just not shown.
+    let absent = |v: &Value| matches!(v, Value::Null);
+    let changed = |k: &str, bv: &Value, av: &Value| {
+        !bv.same_as(av) || av.contains_unknown() || c.sensitive_changes.iter().any(|s| s == k)
     };
+    // Align `=` over every attribute with a value, shown or hidden, as Terraform does.
     let width = attrs
         .iter()
-        .filter(|k| shown(k))
+        .filter(|k| match action {
+            Action::Create | Action::Read => !absent(a.get(k.as_str()).unwrap_or(&null)),
+            Action::Delete => !absent(b.get(k.as_str()).unwrap_or(&null)),
+            _ => {
+                !absent(a.get(k.as_str()).unwrap_or(&null))
+                    || !absent(b.get(k.as_str()).unwrap_or(&null))
+            }
+        })
         .map(|k| object_key(k).len())
         .max()
         .unwrap_or(0);
@@ -189,46 +192,43 @@ pub fn resource_change(
         let av = a.get(k).unwrap_or(&null);
         match action {
             Action::Create | Action::Read => {
-                if !av.is_null() {
+                if !absent(av) {
                     whole(&mut out, 6, Mark::Add, &key, av, false);
                 }
             }
             Action::Delete => {
-                if !bv.is_null() {
-                    whole(&mut out, 6, Mark::Remove, &key, bv, false);
+                if !absent(bv) {
+                    removed(&mut out, &key, bv, "");
                 }
             }
             _ => {
-                if bv.same_as(av) && !av.contains_unknown() {
-                    if IDENTIFYING.contains(&k.as_str()) && !av.is_null() {
+                let suffix = if forces(k) {
+                    " # forces replacement"
+                } else {
+                    ""
+                };
+                if !changed(k, bv, av) {
+                    if IDENTIFYING.contains(&k.as_str()) && !absent(av) {
                         if let Some(s) = inline(av) {
                             out.push(6, Mark::Same, format!("{key} = {s}"));
                             continue;
                         }
                     }
-                    if !av.is_null() {
+                    if !absent(av) {
                         hidden += 1;
                     }
-                } else if bv.is_null() {
+                } else if absent(bv) {
                     whole(&mut out, 6, Mark::Add, &key, av, false);
-                    if forces(k) {
-                        if let Some(l) = out.lines.last_mut() {
-                            l.text.push_str(" # forces replacement");
-                        }
+                    if let Some(l) = out.lines.last_mut() {
+                        l.text.push_str(suffix);
                     }
-                } else if av.is_null() && inline(bv).is_some() {
-                    let suffix = if forces(k) {
-                        " # forces replacement"
-                    } else {
-                        ""
-                    };
-                    out.push(
-                        6,
-                        Mark::Remove,
-                        format!("{key} = {} -> null{suffix}", inline(bv).unwrap_or_default()),
-                    );
+                } else if absent(av) {
+                    removed(&mut out, &key, bv, suffix);
                 } else {
-                    change(&mut out, 6, &key, bv, av, forces(k));
+                    let is_map = schema
+                        .and_then(|s| s.attributes.get(k.as_str()))
+                        .is_some_and(|a| matches!(a.ty, crate::value::Type::Map(_)));
+                    change(&mut out, 6, &key, bv, av, forces(k), is_map);
                 }
             }
         }
@@ -318,6 +318,20 @@ pub fn resource_change(
     buf
 }
 
+/// A value that goes away: `- key = "x" -> null`.
+fn removed(out: &mut Out, key: &str, v: &Value, suffix: &str) {
+    match inline(v) {
+        Some(s) => out.push(6, Mark::Remove, format!("{key} = {s} -> null{suffix}")),
+        None => {
+            whole(out, 6, Mark::Remove, key, v, false);
+            if let Some(l) = out.lines.last_mut() {
+                l.text.push_str(" -> null");
+                l.text.push_str(suffix);
+            }
+        }
+    }
+}
+
 fn block(
     out: &mut Out,
     mark: Mark,
@@ -389,8 +403,16 @@ fn outputs_section(outputs: &[OutputChange], color: bool) -> String {
         };
         match (&o.before, &o.after) {
             (None, Some(a)) => whole(&mut out, 2, Mark::Add, &name, &hide(a), false),
-            (Some(b), None) => whole(&mut out, 2, Mark::Remove, &name, &hide(b), false),
-            (Some(b), Some(a)) => change(&mut out, 2, &name, &hide(b), &hide(a), false),
+            (Some(b), None) => match inline(&hide(b)) {
+                Some(v) => out.push(2, Mark::Remove, format!("{name} = {v} -> null")),
+                None => {
+                    whole(&mut out, 2, Mark::Remove, &name, &hide(b), false);
+                    if let Some(l) = out.lines.last_mut() {
+                        l.text.push_str(" -> null");
+                    }
+                }
+            },
+            (Some(b), Some(a)) => change(&mut out, 2, &name, &hide(b), &hide(a), false, false),
             (None, None) => {}
         }
     }
@@ -471,6 +493,9 @@ pub fn render_plan(plan: &Plan, registry: &Registry, color: bool) -> String {
         );
     }
     buf.push_str(&outputs_section(&plan.outputs, color));
+    if changes.is_empty() {
+        let _ = writeln!(buf, "\nYou can apply this plan to save these new output values to the state, without changing any real infrastructure.");
+    }
     buf
 }
 

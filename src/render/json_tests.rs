@@ -82,6 +82,7 @@ fn change(
         before,
         after,
         replace_paths: Vec::new(),
+        sensitive_changes: Vec::new(),
         notes: Vec::new(),
         dependencies: Vec::new(),
     }

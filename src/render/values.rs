@@ -149,12 +149,22 @@ pub fn change(
     before: &Value,
     after: &Value,
     forces: bool,
+    is_map: bool,
 ) {
     let suffix = if forces { " # forces replacement" } else { "" };
+    if matches!(before, Value::Sensitive(_)) || matches!(after, Value::Sensitive(_)) {
+        // Whether or how a secret changed is itself not shown.
+        out.push(
+            indent,
+            Mark::Change,
+            format!("{name} = (sensitive value){suffix}"),
+        );
+        return;
+    }
     match (before, after) {
         (Value::Object(b), Value::Object(a)) => {
             out.push(indent, Mark::Change, format!("{name} = {{"));
-            object_fields(out, indent + 4, b, a, false);
+            object_fields(out, indent + 4, b, a, !is_map);
             out.push(indent, Mark::Same, format!("}}{suffix}"));
         }
         (Value::List(b), Value::List(a)) | (Value::Set(b), Value::Set(a))
@@ -258,7 +268,7 @@ pub fn object_fields(
                     whole(out, indent, Mark::Remove, &key, b, false);
                 }
             }
-            (Some(b), Some(a)) => change(out, indent, &key, b, a, false),
+            (Some(b), Some(a)) => change(out, indent, &key, b, a, false, false),
             (None, Some(a)) => whole(out, indent, Mark::Add, &key, a, false),
             (Some(b), None) => whole(out, indent, Mark::Remove, &key, b, false),
             (None, None) => {}
