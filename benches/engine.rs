@@ -8,8 +8,8 @@
 //! table to stdout and exits non-zero if any command failed or the plan was not a no-op.
 //! `docs/performance.md` records the figures and what they mean.
 //!
-//! This file only drives the binary: it must not reach into the engine, so that what it
-//! measures is what a user waits for.
+//! This file only drives the binary, so that what it measures is what a user waits for; the
+//! one thing it reads from the library is the list of built-in function names.
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -392,16 +392,16 @@ fn verdict(rows: &[Row]) -> String {
     else {
         return format!("Target not checked: N={TARGET_N} was not measured.");
     };
-    let time_ok = r.median < TARGET_WALL;
-    let mem_ok = mib(r.peak_rss_kib) < TARGET_RSS_MB;
+    // The issue says MB: decimal megabytes, 10^6 bytes.
+    let mb = (r.peak_rss_kib * 1024) as f64 / 1e6;
     let word = |ok: bool| if ok { "met" } else { "MISSED" };
     format!(
-        "Target for a {TARGET_N}-resource no-op plan: median {} (< {} ms: {}), peak RSS {:.1} MiB (< {TARGET_RSS_MB} MB: {}).",
+        "Target for a {TARGET_N}-resource no-op plan: median {} (< {} ms: {}), peak RSS {:.1} MiB = {mb:.0} MB (< {TARGET_RSS_MB} MB: {}).",
         ms(r.median),
         TARGET_WALL.as_millis(),
-        word(time_ok),
+        word(r.median < TARGET_WALL),
         mib(r.peak_rss_kib),
-        word(mem_ok)
+        word(mb < TARGET_RSS_MB)
     )
 }
 

@@ -4,6 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# shellcheck source=scripts/emulators.sh
+source scripts/emulators.sh
+ensure_emulator_env "$PWD"
+start_aws_emulator "$PWD"
+trap 'kill "$AWS_EMULATOR_PID" 2>/dev/null || true' EXIT
+
 cargo build --locked --quiet
 cf="$PWD/target/debug/clusterform"
 failed=0

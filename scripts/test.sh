@@ -8,6 +8,13 @@ echo "==> toolchain"
 cargo --version
 rustup component list --installed 2>/dev/null | grep -qE '^(rustfmt|clippy)' || rustup component add rustfmt clippy
 
+# shellcheck source=scripts/emulators.sh
+source scripts/emulators.sh
+ensure_emulator_env "$PWD"
+
+echo "==> emulator tests (pytest)"
+.venv/bin/python -m pytest emulators/aws -q
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 

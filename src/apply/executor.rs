@@ -534,6 +534,21 @@ fn consistent(saved: &Value, fin: &Value, path: String) -> Result<(), String> {
             }
             Ok(())
         }
+        // Unknown set elements may merge or sort anywhere once known: only the known ones count.
+        (Value::Set(a), Value::Set(b)) if a.iter().any(Value::contains_unknown) => {
+            match a
+                .iter()
+                .filter(|x| !x.contains_unknown())
+                .find(|x| !b.iter().any(|y| y.same_as(x)))
+            {
+                Some(_) => Err(if path.is_empty() {
+                    "the top level".to_string()
+                } else {
+                    path
+                }),
+                None => Ok(()),
+            }
+        }
         (Value::List(a), Value::List(b)) | (Value::Set(a), Value::Set(b)) if a.len() == b.len() => {
             for (i, (x, y)) in a.iter().zip(b).enumerate() {
                 consistent(x, y, format!("{path}[{i}]"))?;

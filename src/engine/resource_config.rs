@@ -75,11 +75,20 @@ pub fn check_body(
         let has_dynamic = body
             .blocks_of("dynamic")
             .any(|d| d.labels.first().is_some_and(|l| &l.0 == name));
-        if nb.nesting == Nesting::Single && statics.len() > 1 {
+        let max = if nb.nesting == Nesting::Single {
+            1
+        } else {
+            nb.max_items
+        };
+        if statics.len() > max {
             diags.push(
                 Diagnostic::error("Too many blocks")
-                    .at(statics[1].kind_span)
-                    .detail(format!("No more than one \"{name}\" block is allowed.")),
+                    .at(statics[max].kind_span)
+                    .detail(if max == 1 {
+                        format!("No more than one \"{name}\" block is allowed.")
+                    } else {
+                        format!("No more than {max} \"{name}\" blocks are allowed.")
+                    }),
             );
         }
         if statics.len() < nb.min_items && !has_dynamic {

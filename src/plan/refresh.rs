@@ -37,7 +37,7 @@ pub fn stored_values(run: &Run, state: &State) -> BTreeMap<InstanceAddr, (Value,
             Mode::Data => schemas.and_then(|s| s.data_sources.get(&addr.resource.type_name)),
         };
         if let Some(schema) = schema {
-            v = schema.mark_sensitive(v);
+            v = schema.mark_sensitive(schema.coerce(v));
         }
         v = crate::value::paths::mark_sensitive_paths(v, &inst.sensitive_attributes);
         out.insert(addr, (v, rs.provider.clone()));
@@ -91,11 +91,12 @@ impl Refresher {
         for (type_name, instances) in batches {
             let provider = provider.clone();
             let run = run.clone();
+            let key = key.clone();
             handles.push(tokio::spawn(async move {
                 let addrs: Vec<InstanceAddr> = instances.iter().map(|(a, _)| a.clone()).collect();
                 let resp = provider
                     .read(ReadRequest {
-                        type_name,
+                        type_name: type_name.clone(),
                         instances,
                     })
                     .await;
@@ -104,8 +105,17 @@ impl Refresher {
                 if failed {
                     return;
                 }
+                let schema = run
+                    .registry
+                    .schema(crate::engine::run::Run::provider_type(&key))
+                    .and_then(|s| s.resources.get(&type_name))
+                    .cloned();
                 let mut refreshed = lock(&run.refreshed);
                 for (addr, state) in addrs.into_iter().zip(resp.states) {
+                    let state = match &schema {
+                        Some(s) => state.map(|v| s.mark_sensitive(s.coerce(v))),
+                        None => state,
+                    };
                     refreshed.insert(addr, state);
                 }
             }));

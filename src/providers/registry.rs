@@ -26,6 +26,9 @@ impl Registry {
         let mut r = Registry {
             entries: BTreeMap::new(),
         };
+        r.add("aws", "registry.terraform.io/hashicorp/aws", || {
+            std::sync::Arc::new(super::aws::AwsProvider::new())
+        });
         r.add(
             "terraform",
             "terraform.io/builtin/terraform",

@@ -213,6 +213,49 @@ impl Schema {
         out
     }
 
+    /// The type of a value of this schema. Every attribute is optional, so converting a stored
+    /// object fills in missing attributes and turns JSON arrays back into sets where the schema
+    /// says set.
+    pub fn implied_type(&self) -> Type {
+        use crate::value::types::ObjectAttr;
+        let mut attrs: BTreeMap<String, ObjectAttr> = self
+            .attributes
+            .iter()
+            .map(|(n, a)| {
+                (
+                    n.clone(),
+                    ObjectAttr {
+                        ty: a.ty.clone(),
+                        optional: true,
+                        default: None,
+                    },
+                )
+            })
+            .collect();
+        for (n, b) in &self.blocks {
+            let inner = b.schema.implied_type();
+            let ty = match b.nesting {
+                Nesting::Single => inner,
+                Nesting::List => Type::list(inner),
+                Nesting::Set => Type::set(inner),
+            };
+            attrs.insert(
+                n.clone(),
+                ObjectAttr {
+                    ty,
+                    optional: true,
+                    default: None,
+                },
+            );
+        }
+        Type::Object(attrs)
+    }
+
+    /// A stored or read value in this schema's shape; values that do not fit stay as they are.
+    pub fn coerce(&self, v: Value) -> Value {
+        self.implied_type().convert(v.clone()).unwrap_or(v)
+    }
+
     /// An object with every attribute and block set to null or empty: the shape of "nothing".
     pub fn empty_value(&self) -> Value {
         let mut map = BTreeMap::new();

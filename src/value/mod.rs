@@ -49,7 +49,8 @@ impl Value {
     /// Builds a set, sorting and removing duplicates.
     pub fn set(mut items: Vec<Value>) -> Value {
         items.sort_by_key(|a| a.sort_key());
-        items.dedup();
+        // Unknown elements may turn out different, so they are not merged.
+        items.dedup_by(|a, b| a == b && !a.contains_unknown());
         Value::Set(items)
     }
 

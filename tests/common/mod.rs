@@ -8,6 +8,8 @@
 // Each `tests/cli_*.rs` file compiles this module on its own and uses a different part of it.
 #![allow(dead_code)]
 
+pub mod aws;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Stdio};

@@ -8,7 +8,7 @@ use aws_sdk_ec2::types::Filter;
 
 use super::client::Clients;
 use super::ec2_network::dns_settings;
-use super::endpoint::{EndpointAccess, EndpointMode};
+use super::endpoint::{vpc_config, EndpointAccess, EndpointMode};
 use super::errors::describe;
 use super::errors::Request;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -16,7 +16,13 @@ use crate::providers::PlannedInstance;
 use crate::value::Value;
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_items).map(|i| i.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    v.and_then(Value::as_items)
+        .map(|i| {
+            i.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn resource_of(addr: &str) -> &str {
@@ -24,9 +30,18 @@ fn resource_of(addr: &str) -> &str {
 }
 
 /// Planned instances of `type_name` that `inst` depends on.
-fn deps_of_type<'p>(all: &'p [PlannedInstance<'p>], inst: &PlannedInstance<'_>, type_name: &str) -> Vec<&'p PlannedInstance<'p>> {
+fn deps_of_type<'p>(
+    all: &'p [PlannedInstance<'p>],
+    inst: &PlannedInstance<'_>,
+    type_name: &str,
+) -> Vec<&'p PlannedInstance<'p>> {
     all.iter()
-        .filter(|p| p.type_name == type_name && inst.dependencies.iter().any(|d| d == &p.addr.resource.to_string() || resource_of(&p.addr.to_string()) == d))
+        .filter(|p| {
+            p.type_name == type_name
+                && inst.dependencies.iter().any(|d| {
+                    d == &p.addr.resource.to_string() || resource_of(&p.addr.to_string()) == d
+                })
+        })
         .collect()
 }
 
@@ -36,7 +51,10 @@ const DNS_HINT: &str = "set enable_dns_support = true and enable_dns_hostnames =
 pub fn check_offline(planned: &[PlannedInstance<'_>]) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for cluster in planned.iter().filter(|p| p.type_name == "aws_eks_cluster") {
-        let Some(access) = cluster.planned.get("vpc_config").and_then(EndpointAccess::from_vpc_config) else { continue };
+        let Some(access) = vpc_config(cluster.planned).and_then(EndpointAccess::from_vpc_config)
+        else {
+            continue;
+        };
         if access.private {
             for subnet in deps_of_type(planned, cluster, "aws_subnet") {
                 for vpc in deps_of_type(planned, subnet, "aws_vpc") {
@@ -61,7 +79,10 @@ pub fn check_offline(planned: &[PlannedInstance<'_>]) -> Diagnostics {
 
 fn check_managed_vpc(vpc: &PlannedInstance<'_>, cluster: &PlannedInstance<'_>) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    for (attr, what) in [("enable_dns_support", "DNS resolution"), ("enable_dns_hostnames", "DNS hostnames")] {
+    for (attr, what) in [
+        ("enable_dns_support", "DNS resolution"),
+        ("enable_dns_hostnames", "DNS hostnames"),
+    ] {
         if vpc.planned.get(attr).and_then(Value::as_bool) == Some(false) {
             diags.push(
                 Diagnostic::error("Private EKS endpoint needs VPC DNS")
@@ -80,24 +101,52 @@ fn check_managed_vpc(vpc: &PlannedInstance<'_>, cluster: &PlannedInstance<'_>) -
 /// True when a rule in the plan lets TCP 443 in to the cluster's security groups.
 fn has_443_path(planned: &[PlannedInstance<'_>], cluster: &PlannedInstance<'_>) -> bool {
     let cluster_addr = cluster.addr.resource.to_string();
-    let cluster_sgs = strings(cluster.planned.get("vpc_config").and_then(|v| v.get("security_group_ids")));
+    let cluster_sgs =
+        strings(vpc_config(cluster.planned).and_then(|v| v.get("security_group_ids")));
     let allows_443 = |proto: Option<&str>, from: Option<&Value>, to: Option<&Value>| {
-        let proto = proto.map(super::ec2_security::normalise_protocol).unwrap_or_default();
+        let proto = proto
+            .map(super::ec2_security::normalise_protocol)
+            .unwrap_or_default();
         let n = |v: Option<&Value>| v.and_then(Value::as_number).and_then(|n| n.as_i64());
-        proto == "-1" || (proto == "tcp" && n(from).unwrap_or(0) <= 443 && n(to).unwrap_or(65535) >= 443)
+        proto == "-1"
+            || (proto == "tcp" && n(from).unwrap_or(0) <= 443 && n(to).unwrap_or(65535) >= 443)
     };
     planned.iter().any(|p| match p.type_name {
         "aws_vpc_security_group_ingress_rule" => {
             let targets_cluster = p.dependencies.iter().any(|d| d == &cluster_addr)
-                || p.planned.get("security_group_id").and_then(Value::as_str).is_some_and(|g| cluster_sgs.iter().any(|s| s == g));
-            targets_cluster && allows_443(p.planned.get("ip_protocol").and_then(Value::as_str), p.planned.get("from_port"), p.planned.get("to_port"))
+                || p.planned
+                    .get("security_group_id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|g| cluster_sgs.iter().any(|s| s == g));
+            targets_cluster
+                && allows_443(
+                    p.planned.get("ip_protocol").and_then(Value::as_str),
+                    p.planned.get("from_port"),
+                    p.planned.get("to_port"),
+                )
         }
         "aws_security_group" => {
-            let used = cluster.dependencies.iter().any(|d| d == &p.addr.resource.to_string())
-                || p.planned.get("id").and_then(Value::as_str).is_some_and(|g| cluster_sgs.iter().any(|s| s == g));
-            used && p.planned.get("ingress").and_then(Value::as_items).is_some_and(|rules| {
-                rules.iter().any(|r| allows_443(r.get("protocol").and_then(Value::as_str), r.get("from_port"), r.get("to_port")))
-            })
+            let used = cluster
+                .dependencies
+                .iter()
+                .any(|d| d == &p.addr.resource.to_string())
+                || p.planned
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|g| cluster_sgs.iter().any(|s| s == g));
+            used && p
+                .planned
+                .get("ingress")
+                .and_then(Value::as_items)
+                .is_some_and(|rules| {
+                    rules.iter().any(|r| {
+                        allows_443(
+                            r.get("protocol").and_then(Value::as_str),
+                            r.get("from_port"),
+                            r.get("to_port"),
+                        )
+                    })
+                })
         }
         _ => false,
     })
@@ -107,12 +156,15 @@ fn has_443_path(planned: &[PlannedInstance<'_>], cluster: &PlannedInstance<'_>) 
 pub async fn check(c: &Clients, planned: &[PlannedInstance<'_>]) -> Diagnostics {
     let mut diags = check_offline(planned);
     for cluster in planned.iter().filter(|p| p.type_name == "aws_eks_cluster") {
-        let Some(access) = cluster.planned.get("vpc_config").and_then(EndpointAccess::from_vpc_config) else { continue };
+        let Some(access) = vpc_config(cluster.planned).and_then(EndpointAccess::from_vpc_config)
+        else {
+            continue;
+        };
         if !access.private || !deps_of_type(planned, cluster, "aws_subnet").is_empty() {
             continue;
         }
         // Subnets that exist already: find their VPC live.
-        let subnets = strings(cluster.planned.get("vpc_config").and_then(|v| v.get("subnet_ids")));
+        let subnets = strings(vpc_config(cluster.planned).and_then(|v| v.get("subnet_ids")));
         if subnets.is_empty() {
             continue;
         }
@@ -121,8 +173,13 @@ pub async fn check(c: &Clients, planned: &[PlannedInstance<'_>]) -> Diagnostics 
                 for p in problems {
                     diags.push(
                         Diagnostic::error("Private EKS endpoint needs VPC DNS")
-                            .at(cluster.spans.span(&["vpc_config", "endpoint_private_access"]))
-                            .detail(format!("{} has a private API server endpoint, but {p}.", cluster.addr))
+                            .at(cluster
+                                .spans
+                                .span(&["vpc_config", "endpoint_private_access"]))
+                            .detail(format!(
+                                "{} has a private API server endpoint, but {p}.",
+                                cluster.addr
+                            ))
                             .hint(DNS_HINT),
                     );
                 }
@@ -140,18 +197,35 @@ async fn live_vpc_problems(c: &Clients, subnets: &[String]) -> Result<Vec<String
         .set_subnet_ids(Some(subnets.to_vec()))
         .send()
         .await
-        .map_err(|e| describe(Request { service: "EC2", operation: "DescribeSubnets", target: &subnets.join(", ") }, &e))?;
-    let mut vpcs: Vec<String> = out.subnets().iter().filter_map(|s| s.vpc_id().map(str::to_string)).collect();
+        .map_err(|e| {
+            describe(
+                Request {
+                    service: "EC2",
+                    operation: "DescribeSubnets",
+                    target: &subnets.join(", "),
+                },
+                &e,
+            )
+        })?;
+    let mut vpcs: Vec<String> = out
+        .subnets()
+        .iter()
+        .filter_map(|s| s.vpc_id().map(str::to_string))
+        .collect();
     vpcs.sort();
     vpcs.dedup();
     let mut problems = Vec::new();
     for vpc in vpcs {
         let (support, hostnames) = dns_settings(c, &vpc).await?;
         if !support {
-            problems.push(format!("its VPC {vpc} has DNS resolution (enableDnsSupport) disabled"));
+            problems.push(format!(
+                "its VPC {vpc} has DNS resolution (enableDnsSupport) disabled"
+            ));
         }
         if !hostnames {
-            problems.push(format!("its VPC {vpc} has DNS hostnames (enableDnsHostnames) disabled"));
+            problems.push(format!(
+                "its VPC {vpc} has DNS hostnames (enableDnsHostnames) disabled"
+            ));
         }
         if let Some(p) = dhcp_problem(c, &vpc).await? {
             problems.push(p);
@@ -168,25 +242,62 @@ async fn dhcp_problem(c: &Clients, vpc: &str) -> Result<Option<String>, Diagnost
         .vpc_ids(vpc)
         .send()
         .await
-        .map_err(|e| describe(Request { service: "EC2", operation: "DescribeVpcs", target: vpc }, &e))?;
-    let Some(dhcp) = out.vpcs().first().and_then(|v| v.dhcp_options_id()).map(str::to_string) else { return Ok(None) };
+        .map_err(|e| {
+            describe(
+                Request {
+                    service: "EC2",
+                    operation: "DescribeVpcs",
+                    target: vpc,
+                },
+                &e,
+            )
+        })?;
+    let Some(dhcp) = out
+        .vpcs()
+        .first()
+        .and_then(|v| v.dhcp_options_id())
+        .map(str::to_string)
+    else {
+        return Ok(None);
+    };
     if dhcp == "default" {
         return Ok(None); // The default options use AmazonProvidedDNS.
     }
     let opts = c
         .ec2
         .describe_dhcp_options()
-        .filters(Filter::builder().name("dhcp-options-id").values(&dhcp).build())
+        .filters(
+            Filter::builder()
+                .name("dhcp-options-id")
+                .values(&dhcp)
+                .build(),
+        )
         .send()
         .await
-        .map_err(|e| describe(Request { service: "EC2", operation: "DescribeDhcpOptions", target: &dhcp }, &e))?;
+        .map_err(|e| {
+            describe(
+                Request {
+                    service: "EC2",
+                    operation: "DescribeDhcpOptions",
+                    target: &dhcp,
+                },
+                &e,
+            )
+        })?;
     let servers: Vec<String> = opts
         .dhcp_options()
         .iter()
         .flat_map(|o| o.dhcp_configurations())
         .filter(|cfg| cfg.key() == Some("domain-name-servers"))
-        .flat_map(|cfg| cfg.values().iter().filter_map(|v| v.value().map(str::to_string)))
+        .flat_map(|cfg| {
+            cfg.values()
+                .iter()
+                .filter_map(|v| v.value().map(str::to_string))
+        })
         .collect();
-    Ok((!servers.is_empty() && !servers.iter().any(|s| s == "AmazonProvidedDNS"))
-        .then(|| format!("the DHCP options {dhcp} of VPC {vpc} do not include AmazonProvidedDNS")))
+    Ok(
+        (!servers.is_empty() && !servers.iter().any(|s| s == "AmazonProvidedDNS")).then(|| {
+            format!("the DHCP options {dhcp} of VPC {vpc} do not include AmazonProvidedDNS")
+        }),
+    )
 }

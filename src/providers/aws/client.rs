@@ -10,7 +10,6 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use crate::diag::Diagnostic;
@@ -41,7 +40,11 @@ impl AwsSettings {
                 .get("default_tags")
                 .and_then(|d| d.get("tags"))
                 .and_then(Value::as_object)
-                .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect())
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                        .collect()
+                })
                 .unwrap_or_default(),
         }
     }
@@ -83,15 +86,6 @@ impl Intercept for Counting {
         }
         Ok(())
     }
-
-    fn read_before_attempt(
-        &self,
-        _ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
-        _rc: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        Ok(())
-    }
 }
 
 /// Configured clients for one provider configuration.
@@ -130,7 +124,8 @@ pub async fn connect(settings: &AwsSettings) -> Result<Clients, Diagnostic> {
             }
         }
         None => {
-            return Err(Diagnostic::error("No AWS credentials").detail(format!("clusterform tried {CREDENTIAL_SOURCES}.")));
+            return Err(Diagnostic::error("No AWS credentials")
+                .detail(format!("clusterform tried {CREDENTIAL_SOURCES}.")));
         }
     }
     let calls = Arc::new(CallCounter::default());

@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, ResourceType, Subnet, Tag, TagSpecification, Vpc, VpcAttributeName};
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, Filter, ResourceType, Subnet, Tag, TagSpecification, Vpc,
+    VpcAttributeName,
+};
 
 use super::client::Clients;
 use super::errors::{code, describe, Request};
@@ -11,7 +14,11 @@ use crate::diag::Diagnostic;
 use crate::value::Value;
 
 fn req<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
-    Request { service: "EC2", operation, target }
+    Request {
+        service: "EC2",
+        operation,
+        target,
+    }
 }
 
 fn s(v: Option<&str>) -> Value {
@@ -33,7 +40,14 @@ fn tag_values(tags: &[Tag], default_tags: &BTreeMap<String, String>) -> (Value, 
         .filter(|(k, v)| default_tags.get(*k).map(String::as_str) != v.as_str())
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    (if own.is_empty() { Value::Null } else { Value::Object(own) }, Value::Object(all))
+    (
+        if own.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(own)
+        },
+        Value::Object(all),
+    )
 }
 
 pub fn tag_spec(kind: ResourceType, tags_all: Option<&Value>) -> Option<TagSpecification> {
@@ -42,22 +56,58 @@ pub fn tag_spec(kind: ResourceType, tags_all: Option<&Value>) -> Option<TagSpeci
         .iter()
         .filter_map(|(k, v)| Some(Tag::builder().key(k).value(v.as_str()?).build()))
         .collect();
-    (!tags.is_empty()).then(|| TagSpecification::builder().resource_type(kind).set_tags(Some(tags)).build())
+    (!tags.is_empty()).then(|| {
+        TagSpecification::builder()
+            .resource_type(kind)
+            .set_tags(Some(tags))
+            .build()
+    })
 }
 
 /// Replaces an object's tags with `tags_all` (CreateTags / DeleteTags).
-pub async fn sync_tags(c: &Clients, id: &str, prior: Option<&Value>, tags_all: Option<&Value>) -> Result<(), Diagnostic> {
+pub async fn sync_tags(
+    c: &Clients,
+    id: &str,
+    prior: Option<&Value>,
+    tags_all: Option<&Value>,
+) -> Result<(), Diagnostic> {
     let map = |v: Option<&Value>| -> BTreeMap<String, String> {
-        v.and_then(Value::as_object).map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect()).unwrap_or_default()
+        v.and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let (old, new) = (map(prior), map(tags_all));
-    let set: Vec<Tag> = new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();
-    let gone: Vec<Tag> = old.keys().filter(|k| !new.contains_key(*k)).map(|k| Tag::builder().key(k).build()).collect();
+    let set: Vec<Tag> = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect();
+    let gone: Vec<Tag> = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .map(|k| Tag::builder().key(k).build())
+        .collect();
     if !set.is_empty() {
-        c.ec2.create_tags().resources(id).set_tags(Some(set)).send().await.map_err(|e| describe(req("CreateTags", id), &e))?;
+        c.ec2
+            .create_tags()
+            .resources(id)
+            .set_tags(Some(set))
+            .send()
+            .await
+            .map_err(|e| describe(req("CreateTags", id), &e))?;
     }
     if !gone.is_empty() {
-        c.ec2.delete_tags().resources(id).set_tags(Some(gone)).send().await.map_err(|e| describe(req("DeleteTags", id), &e))?;
+        c.ec2
+            .delete_tags()
+            .resources(id)
+            .set_tags(Some(gone))
+            .send()
+            .await
+            .map_err(|e| describe(req("DeleteTags", id), &e))?;
     }
     Ok(())
 }
@@ -65,7 +115,13 @@ pub async fn sync_tags(c: &Clients, id: &str, prior: Option<&Value>, tags_all: O
 /// DNS settings of one VPC (DescribeVpcAttribute answers one attribute per call).
 pub async fn dns_settings(c: &Clients, vpc_id: &str) -> Result<(bool, bool), Diagnostic> {
     let mut out = [false, false];
-    for (i, attr) in [VpcAttributeName::EnableDnsSupport, VpcAttributeName::EnableDnsHostnames].into_iter().enumerate() {
+    for (i, attr) in [
+        VpcAttributeName::EnableDnsSupport,
+        VpcAttributeName::EnableDnsHostnames,
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let r = c
             .ec2
             .describe_vpc_attribute()
@@ -74,18 +130,34 @@ pub async fn dns_settings(c: &Clients, vpc_id: &str) -> Result<(bool, bool), Dia
             .send()
             .await
             .map_err(|e| describe(req("DescribeVpcAttribute", vpc_id), &e))?;
-        out[i] = if i == 0 { r.enable_dns_support().and_then(|a| a.value()) } else { r.enable_dns_hostnames().and_then(|a| a.value()) }.unwrap_or(false);
+        out[i] = if i == 0 {
+            r.enable_dns_support().and_then(|a| a.value())
+        } else {
+            r.enable_dns_hostnames().and_then(|a| a.value())
+        }
+        .unwrap_or(false);
     }
     Ok((out[0], out[1]))
 }
 
-pub async fn vpc_value(c: &Clients, v: &Vpc, default_tags: &BTreeMap<String, String>) -> Result<Value, Diagnostic> {
+pub async fn vpc_value(
+    c: &Clients,
+    v: &Vpc,
+    default_tags: &BTreeMap<String, String>,
+) -> Result<Value, Diagnostic> {
     let id = v.vpc_id().unwrap_or_default();
     let (support, hostnames) = dns_settings(c, id).await?;
     let (tags, tags_all) = tag_values(v.tags(), default_tags);
     Ok(Value::object([
         ("id", s(v.vpc_id())),
-        ("arn", Value::from(format!("arn:aws:ec2:{}:{}:vpc/{id}", c.region, v.owner_id().unwrap_or("")))),
+        (
+            "arn",
+            Value::from(format!(
+                "arn:aws:ec2:{}:{}:vpc/{id}",
+                c.region,
+                v.owner_id().unwrap_or("")
+            )),
+        ),
         ("cidr_block", s(v.cidr_block())),
         ("enable_dns_support", Value::Bool(support)),
         ("enable_dns_hostnames", Value::Bool(hostnames)),
@@ -97,43 +169,43 @@ pub async fn vpc_value(c: &Clients, v: &Vpc, default_tags: &BTreeMap<String, Str
 
 pub fn subnet_value(c: &Clients, sn: &Subnet, default_tags: &BTreeMap<String, String>) -> Value {
     let (tags, tags_all) = tag_values(sn.tags(), default_tags);
+    let id = sn.subnet_id().unwrap_or_default();
+    // Some emulators leave out the ARN; build the documented one then.
+    let arn = sn.subnet_arn().map(str::to_string).unwrap_or_else(|| {
+        format!(
+            "arn:aws:ec2:{}:{}:subnet/{id}",
+            c.region,
+            sn.owner_id().unwrap_or("")
+        )
+    });
     Value::object([
         ("id", s(sn.subnet_id())),
-        ("arn", s(sn.subnet_arn())),
+        ("arn", Value::from(arn)),
         ("vpc_id", s(sn.vpc_id())),
         ("cidr_block", s(sn.cidr_block())),
         ("availability_zone", s(sn.availability_zone())),
-        ("map_public_ip_on_launch", Value::Bool(sn.map_public_ip_on_launch().unwrap_or(false))),
+        (
+            "map_public_ip_on_launch",
+            Value::Bool(sn.map_public_ip_on_launch().unwrap_or(false)),
+        ),
         ("tags", tags),
         ("tags_all", tags_all),
     ])
-    .mark_if(false)
-    .clone_with_region(&c.region)
-}
-
-trait CloneWithRegion {
-    fn clone_with_region(self, region: &str) -> Value;
-}
-
-impl CloneWithRegion for Value {
-    /// Subnets created by some emulators come without an ARN; build the documented one.
-    fn clone_with_region(self, region: &str) -> Value {
-        let Value::Object(mut m) = self else { return self };
-        if m.get("arn").is_none_or(Value::is_null) {
-            if let Some(id) = m.get("id").and_then(Value::as_str).map(str::to_string) {
-                m.insert("arn".into(), Value::from(format!("arn:aws:ec2:{region}::subnet/{id}")));
-            }
-        }
-        Value::Object(m)
-    }
 }
 
 /// Reads many VPCs with one DescribeVpcs call; missing IDs come back as `None`.
-pub async fn read_vpcs(c: &Clients, ids: &[String], default_tags: &BTreeMap<String, String>) -> Result<Vec<Option<Value>>, Diagnostic> {
+pub async fn read_vpcs(
+    c: &Clients,
+    ids: &[String],
+    default_tags: &BTreeMap<String, String>,
+) -> Result<Vec<Option<Value>>, Diagnostic> {
     let found = describe_vpcs(c, ids).await?;
     let mut by_id: HashMap<String, Value> = HashMap::new();
     for v in &found {
-        by_id.insert(v.vpc_id().unwrap_or_default().to_string(), vpc_value(c, v, default_tags).await?);
+        by_id.insert(
+            v.vpc_id().unwrap_or_default().to_string(),
+            vpc_value(c, v, default_tags).await?,
+        );
     }
     Ok(ids.iter().map(|id| by_id.remove(id)).collect())
 }
@@ -144,7 +216,13 @@ async fn describe_vpcs(c: &Clients, ids: &[String]) -> Result<Vec<Vpc>, Diagnost
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    match c.ec2.describe_vpcs().set_vpc_ids(Some(ids.to_vec())).send().await {
+    match c
+        .ec2
+        .describe_vpcs()
+        .set_vpc_ids(Some(ids.to_vec()))
+        .send()
+        .await
+    {
         Ok(o) => Ok(o.vpcs().to_vec()),
         Err(e) if code(&e).as_deref() == Some("InvalidVpcID.NotFound") && ids.len() > 1 => {
             let mut out = Vec::new();
@@ -158,9 +236,21 @@ async fn describe_vpcs(c: &Clients, ids: &[String]) -> Result<Vec<Vpc>, Diagnost
     }
 }
 
-pub async fn read_subnets(c: &Clients, ids: &[String], default_tags: &BTreeMap<String, String>) -> Result<Vec<Option<Value>>, Diagnostic> {
+pub async fn read_subnets(
+    c: &Clients,
+    ids: &[String],
+    default_tags: &BTreeMap<String, String>,
+) -> Result<Vec<Option<Value>>, Diagnostic> {
     let found = describe_subnets(c, ids).await?;
-    let mut by_id: HashMap<String, Value> = found.iter().map(|sn| (sn.subnet_id().unwrap_or_default().to_string(), subnet_value(c, sn, default_tags))).collect();
+    let mut by_id: HashMap<String, Value> = found
+        .iter()
+        .map(|sn| {
+            (
+                sn.subnet_id().unwrap_or_default().to_string(),
+                subnet_value(c, sn, default_tags),
+            )
+        })
+        .collect();
     Ok(ids.iter().map(|id| by_id.remove(id)).collect())
 }
 
@@ -168,7 +258,13 @@ async fn describe_subnets(c: &Clients, ids: &[String]) -> Result<Vec<Subnet>, Di
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    match c.ec2.describe_subnets().set_subnet_ids(Some(ids.to_vec())).send().await {
+    match c
+        .ec2
+        .describe_subnets()
+        .set_subnet_ids(Some(ids.to_vec()))
+        .send()
+        .await
+    {
         Ok(o) => Ok(o.subnets().to_vec()),
         Err(e) if code(&e).as_deref() == Some("InvalidSubnetID.NotFound") && ids.len() > 1 => {
             let mut out = Vec::new();
@@ -185,30 +281,55 @@ async fn describe_subnets(c: &Clients, ids: &[String]) -> Result<Vec<Subnet>, Di
 async fn set_vpc_flag(c: &Clients, id: &str, attr: &str, on: bool) -> Result<(), Diagnostic> {
     let value = AttributeBooleanValue::builder().value(on).build();
     let call = c.ec2.modify_vpc_attribute().vpc_id(id);
-    let call = if attr == "enable_dns_support" { call.enable_dns_support(value) } else { call.enable_dns_hostnames(value) };
-    call.send().await.map(|_| ()).map_err(|e| describe(req("ModifyVpcAttribute", id), &e))
+    let call = if attr == "enable_dns_support" {
+        call.enable_dns_support(value)
+    } else {
+        call.enable_dns_hostnames(value)
+    };
+    call.send()
+        .await
+        .map(|_| ())
+        .map_err(|e| describe(req("ModifyVpcAttribute", id), &e))
 }
 
-pub async fn create_vpc(c: &Clients, planned: &Value, default_tags: &BTreeMap<String, String>) -> Result<Value, Diagnostic> {
+pub async fn create_vpc(
+    c: &Clients,
+    planned: &Value,
+    default_tags: &BTreeMap<String, String>,
+) -> Result<Value, Diagnostic> {
     let cidr = str_of(planned, "cidr_block").unwrap_or_default();
     let out = c
         .ec2
         .create_vpc()
         .cidr_block(cidr)
-        .set_tag_specifications(tag_spec(ResourceType::Vpc, planned.get("tags_all")).map(|t| vec![t]))
+        .set_tag_specifications(
+            tag_spec(ResourceType::Vpc, planned.get("tags_all")).map(|t| vec![t]),
+        )
         .send()
         .await
         .map_err(|e| describe(req("CreateVpc", cidr), &e))?;
-    let id = out.vpc().and_then(|v| v.vpc_id()).unwrap_or_default().to_string();
+    let id = out
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .unwrap_or_default()
+        .to_string();
     update_vpc(c, &id, None, planned).await?;
-    read_vpcs(c, &[id.clone()], default_tags)
+    read_vpcs(c, std::slice::from_ref(&id), default_tags)
         .await?
         .pop()
         .flatten()
-        .ok_or_else(|| Diagnostic::error("VPC disappeared").detail(format!("EC2 created {id} but no longer reports it.")))
+        .ok_or_else(|| {
+            Diagnostic::error("VPC disappeared")
+                .detail(format!("EC2 created {id} but no longer reports it."))
+        })
 }
 
-pub async fn update_vpc(c: &Clients, id: &str, prior: Option<&Value>, planned: &Value) -> Result<(), Diagnostic> {
+pub async fn update_vpc(
+    c: &Clients,
+    id: &str,
+    prior: Option<&Value>,
+    planned: &Value,
+) -> Result<(), Diagnostic> {
     for attr in ["enable_dns_support", "enable_dns_hostnames"] {
         let want = planned.get(attr).and_then(Value::as_bool);
         let had = prior.and_then(|p| p.get(attr)).and_then(Value::as_bool);
@@ -219,7 +340,13 @@ pub async fn update_vpc(c: &Clients, id: &str, prior: Option<&Value>, planned: &
         }
     }
     if prior.is_some() {
-        sync_tags(c, id, prior.and_then(|p| p.get("tags_all")), planned.get("tags_all")).await?;
+        sync_tags(
+            c,
+            id,
+            prior.and_then(|p| p.get("tags_all")),
+            planned.get("tags_all"),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -232,7 +359,11 @@ pub async fn delete_vpc(c: &Clients, id: &str) -> Result<(), Diagnostic> {
     }
 }
 
-pub async fn create_subnet(c: &Clients, planned: &Value, default_tags: &BTreeMap<String, String>) -> Result<Value, Diagnostic> {
+pub async fn create_subnet(
+    c: &Clients,
+    planned: &Value,
+    default_tags: &BTreeMap<String, String>,
+) -> Result<Value, Diagnostic> {
     let vpc = str_of(planned, "vpc_id").unwrap_or_default();
     let out = c
         .ec2
@@ -240,22 +371,42 @@ pub async fn create_subnet(c: &Clients, planned: &Value, default_tags: &BTreeMap
         .vpc_id(vpc)
         .set_cidr_block(str_of(planned, "cidr_block").map(str::to_string))
         .set_availability_zone(str_of(planned, "availability_zone").map(str::to_string))
-        .set_tag_specifications(tag_spec(ResourceType::Subnet, planned.get("tags_all")).map(|t| vec![t]))
+        .set_tag_specifications(
+            tag_spec(ResourceType::Subnet, planned.get("tags_all")).map(|t| vec![t]),
+        )
         .send()
         .await
         .map_err(|e| describe(req("CreateSubnet", vpc), &e))?;
-    let id = out.subnet().and_then(|s| s.subnet_id()).unwrap_or_default().to_string();
+    let id = out
+        .subnet()
+        .and_then(|s| s.subnet_id())
+        .unwrap_or_default()
+        .to_string();
     update_subnet(c, &id, None, planned).await?;
-    read_subnets(c, &[id.clone()], default_tags)
+    read_subnets(c, std::slice::from_ref(&id), default_tags)
         .await?
         .pop()
         .flatten()
-        .ok_or_else(|| Diagnostic::error("Subnet disappeared").detail(format!("EC2 created {id} but no longer reports it.")))
+        .ok_or_else(|| {
+            Diagnostic::error("Subnet disappeared")
+                .detail(format!("EC2 created {id} but no longer reports it."))
+        })
 }
 
-pub async fn update_subnet(c: &Clients, id: &str, prior: Option<&Value>, planned: &Value) -> Result<(), Diagnostic> {
-    let want = planned.get("map_public_ip_on_launch").and_then(Value::as_bool).unwrap_or(false);
-    let had = prior.and_then(|p| p.get("map_public_ip_on_launch")).and_then(Value::as_bool).unwrap_or(false);
+pub async fn update_subnet(
+    c: &Clients,
+    id: &str,
+    prior: Option<&Value>,
+    planned: &Value,
+) -> Result<(), Diagnostic> {
+    let want = planned
+        .get("map_public_ip_on_launch")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let had = prior
+        .and_then(|p| p.get("map_public_ip_on_launch"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     if want != had {
         c.ec2
             .modify_subnet_attribute()
@@ -266,7 +417,13 @@ pub async fn update_subnet(c: &Clients, id: &str, prior: Option<&Value>, planned
             .map_err(|e| describe(req("ModifySubnetAttribute", id), &e))?;
     }
     if prior.is_some() {
-        sync_tags(c, id, prior.and_then(|p| p.get("tags_all")), planned.get("tags_all")).await?;
+        sync_tags(
+            c,
+            id,
+            prior.and_then(|p| p.get("tags_all")),
+            planned.get("tags_all"),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -284,7 +441,14 @@ pub fn tag_filters(tags: Option<&Value>) -> Vec<Filter> {
     tags.and_then(Value::as_object)
         .map(|m| {
             m.iter()
-                .filter_map(|(k, v)| Some(Filter::builder().name(format!("tag:{k}")).values(v.as_str()?).build()))
+                .filter_map(|(k, v)| {
+                    Some(
+                        Filter::builder()
+                            .name(format!("tag:{k}"))
+                            .values(v.as_str()?)
+                            .build(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()

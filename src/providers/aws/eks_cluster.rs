@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_eks::types::{Cluster, LogSetup, LogType, Logging, UpdateStatus, VpcConfigRequest};
 
 use super::client::Clients;
-use super::eks_updates::{updates, ClusterUpdate, LOG_TYPES};
+use super::eks_updates::{updates, ClusterUpdate};
 use super::endpoint::EndpointAccess;
 use super::errors::{code, describe, Request};
 use crate::diag::Diagnostic;
@@ -22,7 +22,11 @@ const BUSY_LIMIT: Duration = Duration::from_secs(30 * 60);
 const WAIT_LIMIT: Duration = Duration::from_secs(45 * 60);
 
 fn req<'a>(operation: &'a str, name: &'a str) -> Request<'a> {
-    Request { service: "EKS", operation, target: name }
+    Request {
+        service: "EKS",
+        operation,
+        target: name,
+    }
 }
 
 fn set(items: &[String]) -> Value {
@@ -30,7 +34,13 @@ fn set(items: &[String]) -> Value {
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_items).map(|i| i.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    v.and_then(Value::as_items)
+        .map(|i| {
+            i.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The cluster as state records it, with Terraform's attribute names.
@@ -47,7 +57,10 @@ pub fn to_value(c: &Cluster, default_tags: &BTreeMap<String, String>) -> Value {
                 .collect()
         })
         .unwrap_or_default();
-    let all_tags: BTreeMap<String, String> = c.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
+    let all_tags: BTreeMap<String, String> = c
+        .tags()
+        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
     let own_tags: BTreeMap<String, Value> = all_tags
         .iter()
         .filter(|(k, v)| default_tags.get(*k) != Some(*v))
@@ -60,37 +73,91 @@ pub fn to_value(c: &Cluster, default_tags: &BTreeMap<String, String>) -> Value {
         ("role_arn", s(c.role_arn())),
         ("version", s(c.version())),
         ("endpoint", s(c.endpoint())),
-        ("status", c.status().map_or(Value::Null, |s| Value::from(s.as_str()))),
+        (
+            "status",
+            c.status().map_or(Value::Null, |s| Value::from(s.as_str())),
+        ),
         ("platform_version", s(c.platform_version())),
-        ("created_at", c.created_at().map_or(Value::Null, |t| Value::from(t.to_string()))),
+        (
+            "created_at",
+            c.created_at()
+                .map_or(Value::Null, |t| Value::from(t.to_string())),
+        ),
         (
             "certificate_authority",
-            Value::List(vec![Value::object([("data", s(c.certificate_authority().and_then(|ca| ca.data())))])]),
+            Value::List(vec![Value::object([(
+                "data",
+                s(c.certificate_authority().and_then(|ca| ca.data())),
+            )])]),
         ),
         (
             "identity",
             Value::List(vec![Value::object([(
                 "oidc",
-                Value::List(vec![Value::object([("issuer", s(c.identity().and_then(|i| i.oidc()).and_then(|o| o.issuer())))])]),
+                Value::List(vec![Value::object([(
+                    "issuer",
+                    s(c.identity().and_then(|i| i.oidc()).and_then(|o| o.issuer())),
+                )])]),
             )])]),
         ),
-        ("enabled_cluster_log_types", if enabled_logs.is_empty() { Value::Null } else { set(&enabled_logs) }),
-        ("tags", if own_tags.is_empty() { Value::Null } else { Value::Object(own_tags) }),
-        ("tags_all", Value::Object(all_tags.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect())),
+        (
+            "enabled_cluster_log_types",
+            if enabled_logs.is_empty() {
+                Value::Null
+            } else {
+                set(&enabled_logs)
+            },
+        ),
+        (
+            "tags",
+            if own_tags.is_empty() {
+                Value::Null
+            } else {
+                Value::Object(own_tags)
+            },
+        ),
+        (
+            "tags_all",
+            Value::Object(
+                all_tags
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                    .collect(),
+            ),
+        ),
         (
             "vpc_config",
-            Value::object([
-                ("subnet_ids", set(vpc.map(|v| v.subnet_ids()).unwrap_or_default())),
+            Value::List(vec![Value::object([
+                (
+                    "subnet_ids",
+                    set(vpc.map(|v| v.subnet_ids()).unwrap_or_default()),
+                ),
                 ("security_group_ids", {
                     let sgs = vpc.map(|v| v.security_group_ids()).unwrap_or_default();
-                    if sgs.is_empty() { Value::Null } else { set(sgs) }
+                    if sgs.is_empty() {
+                        Value::Null
+                    } else {
+                        set(sgs)
+                    }
                 }),
-                ("endpoint_public_access", Value::Bool(vpc.is_some_and(|v| v.endpoint_public_access()))),
-                ("endpoint_private_access", Value::Bool(vpc.is_some_and(|v| v.endpoint_private_access()))),
-                ("public_access_cidrs", set(vpc.map(|v| v.public_access_cidrs()).unwrap_or_default())),
-                ("cluster_security_group_id", s(vpc.and_then(|v| v.cluster_security_group_id()))),
+                (
+                    "endpoint_public_access",
+                    Value::Bool(vpc.is_some_and(|v| v.endpoint_public_access())),
+                ),
+                (
+                    "endpoint_private_access",
+                    Value::Bool(vpc.is_some_and(|v| v.endpoint_private_access())),
+                ),
+                (
+                    "public_access_cidrs",
+                    set(vpc.map(|v| v.public_access_cidrs()).unwrap_or_default()),
+                ),
+                (
+                    "cluster_security_group_id",
+                    s(vpc.and_then(|v| v.cluster_security_group_id())),
+                ),
                 ("vpc_id", s(vpc.and_then(|v| v.vpc_id()))),
-            ]),
+            ])]),
         ),
     ])
 }
@@ -112,36 +179,49 @@ async fn pause(ctx: &OperationContext, d: Duration) -> Result<(), Diagnostic> {
 }
 
 /// Polls until the cluster is ACTIVE; FAILED is an error.
-async fn wait_active(c: &Clients, name: &str, ctx: &OperationContext) -> Result<Cluster, Diagnostic> {
+async fn wait_active(
+    c: &Clients,
+    name: &str,
+    ctx: &OperationContext,
+) -> Result<Cluster, Diagnostic> {
     let started = Instant::now();
     loop {
         let cluster = describe_cluster(c, name).await?.ok_or_else(|| {
-            Diagnostic::error("Cluster disappeared").detail(format!("EKS no longer knows the cluster {name} while waiting for it to become ACTIVE."))
+            Diagnostic::error("Cluster disappeared").detail(format!(
+                "EKS no longer knows the cluster {name} while waiting for it to become ACTIVE."
+            ))
         })?;
         match cluster.status().map(|s| s.as_str()) {
             Some("ACTIVE") => return Ok(cluster),
             Some("FAILED") => {
                 return Err(Diagnostic::error("Cluster creation failed")
                     .detail(format!("EKS reports the cluster {name} as FAILED."))
-                    .hint("check the role's trust policy and the subnets, then replace the cluster"))
+                    .hint(
+                        "check the role's trust policy and the subnets, then replace the cluster",
+                    ))
             }
             _ => {}
         }
         if started.elapsed() > WAIT_LIMIT {
-            return Err(Diagnostic::error("Timed out").detail(format!("The cluster {name} did not become ACTIVE within {} minutes.", WAIT_LIMIT.as_secs() / 60)));
+            return Err(Diagnostic::error("Timed out").detail(format!(
+                "The cluster {name} did not become ACTIVE within {} minutes.",
+                WAIT_LIMIT.as_secs() / 60
+            )));
         }
         pause(ctx, ctx.poll_interval).await?;
     }
 }
 
 fn vpc_request(planned: &Value) -> VpcConfigRequest {
-    let vpc = planned.get("vpc_config");
+    let vpc = super::endpoint::vpc_config(planned);
     let access = vpc.and_then(EndpointAccess::from_vpc_config);
     let mut b = VpcConfigRequest::builder()
         .set_subnet_ids(Some(strings(vpc.and_then(|v| v.get("subnet_ids")))))
         .set_security_group_ids(Some(strings(vpc.and_then(|v| v.get("security_group_ids")))));
     if let Some(a) = access {
-        b = b.endpoint_public_access(a.public).endpoint_private_access(a.private);
+        b = b
+            .endpoint_public_access(a.public)
+            .endpoint_private_access(a.private);
         if a.public {
             b = b.set_public_access_cidrs(Some(a.public_cidrs));
         }
@@ -150,7 +230,14 @@ fn vpc_request(planned: &Value) -> VpcConfigRequest {
 }
 
 fn logging(enabled: &[String], disabled: &[String]) -> Logging {
-    let setup = |types: &[String], on: bool| LogSetup::builder().set_types(Some(types.iter().map(|t| LogType::from(t.as_str())).collect())).enabled(on).build();
+    let setup = |types: &[String], on: bool| {
+        LogSetup::builder()
+            .set_types(Some(
+                types.iter().map(|t| LogType::from(t.as_str())).collect(),
+            ))
+            .enabled(on)
+            .build()
+    };
     let mut b = Logging::builder();
     if !enabled.is_empty() {
         b = b.cluster_logging(setup(enabled, true));
@@ -162,18 +249,38 @@ fn logging(enabled: &[String], disabled: &[String]) -> Logging {
 }
 
 fn tag_map(v: Option<&Value>) -> std::collections::HashMap<String, String> {
-    v.and_then(Value::as_object).map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect()).unwrap_or_default()
+    v.and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
-pub async fn create(c: &Clients, planned: &Value, default_tags: &BTreeMap<String, String>, ctx: &OperationContext) -> Result<Value, Diagnostic> {
-    let name = planned.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+pub async fn create(
+    c: &Clients,
+    planned: &Value,
+    default_tags: &BTreeMap<String, String>,
+    ctx: &OperationContext,
+) -> Result<Value, Diagnostic> {
+    let name = planned
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let token = uuid::Uuid::new_v4().to_string();
     let logs = strings(planned.get("enabled_cluster_log_types"));
     let mut call = c
         .eks
         .create_cluster()
         .name(&name)
-        .set_role_arn(planned.get("role_arn").and_then(Value::as_str).map(str::to_string))
+        .set_role_arn(
+            planned
+                .get("role_arn")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        )
         .resources_vpc_config(vpc_request(planned))
         .client_request_token(token)
         .set_tags(Some(tag_map(planned.get("tags_all"))));
@@ -183,14 +290,21 @@ pub async fn create(c: &Clients, planned: &Value, default_tags: &BTreeMap<String
     if !logs.is_empty() {
         call = call.logging(logging(&logs, &[]));
     }
-    call.send().await.map_err(|e| describe(req("CreateCluster", &name), &e))?;
+    call.send()
+        .await
+        .map_err(|e| describe(req("CreateCluster", &name), &e))?;
     ctx.report("EKS accepted the request; waiting for the cluster to become ACTIVE (this usually takes 10 minutes)");
     let cluster = wait_active(c, &name, ctx).await?;
     Ok(to_value(&cluster, default_tags))
 }
 
 /// Sends one update, retrying while EKS is busy with another, and waits for it to finish.
-async fn run_update(c: &Clients, name: &str, update: &ClusterUpdate, ctx: &OperationContext) -> Result<(), Diagnostic> {
+async fn run_update(
+    c: &Clients,
+    name: &str,
+    update: &ClusterUpdate,
+    ctx: &OperationContext,
+) -> Result<(), Diagnostic> {
     let token = uuid::Uuid::new_v4().to_string();
     let started = Instant::now();
     let mut backoff = ctx.poll_interval;
@@ -209,7 +323,10 @@ async fn run_update(c: &Clients, name: &str, update: &ClusterUpdate, ctx: &Opera
                 .map(|o| o.update().and_then(|u| u.id()).map(str::to_string))
                 .map_err(|e| (code(&e), describe(req("UpdateClusterVersion", name), &e))),
             ClusterUpdate::Tags { set, remove } => {
-                let arn = describe_cluster(c, name).await?.and_then(|cl| cl.arn().map(str::to_string)).unwrap_or_default();
+                let arn = describe_cluster(c, name)
+                    .await?
+                    .and_then(|cl| cl.arn().map(str::to_string))
+                    .unwrap_or_default();
                 if !set.is_empty() {
                     c.eks
                         .tag_resource()
@@ -231,22 +348,33 @@ async fn run_update(c: &Clients, name: &str, update: &ClusterUpdate, ctx: &Opera
                 return Ok(());
             }
             other => {
-                let mut call = c.eks.update_cluster_config().name(name).client_request_token(&token);
+                let mut call = c
+                    .eks
+                    .update_cluster_config()
+                    .name(name)
+                    .client_request_token(&token);
                 call = match other {
                     ClusterUpdate::EndpointAccess(a) => {
-                        let mut v = VpcConfigRequest::builder().endpoint_public_access(a.public).endpoint_private_access(a.private);
+                        let mut v = VpcConfigRequest::builder()
+                            .endpoint_public_access(a.public)
+                            .endpoint_private_access(a.private);
                         if a.public {
                             v = v.set_public_access_cidrs(Some(a.public_cidrs.clone()));
                         }
                         call.resources_vpc_config(v.build())
                     }
-                    ClusterUpdate::VpcConfig { subnet_ids, security_group_ids } => call.resources_vpc_config(
+                    ClusterUpdate::VpcConfig {
+                        subnet_ids,
+                        security_group_ids,
+                    } => call.resources_vpc_config(
                         VpcConfigRequest::builder()
                             .set_subnet_ids(Some(subnet_ids.clone()))
                             .set_security_group_ids(Some(security_group_ids.clone()))
                             .build(),
                     ),
-                    ClusterUpdate::Logging { enabled, disabled } => call.logging(logging(enabled, disabled)),
+                    ClusterUpdate::Logging { enabled, disabled } => {
+                        call.logging(logging(enabled, disabled))
+                    }
                     _ => unreachable!("version and tag updates are handled above"),
                 };
                 call.send()
@@ -259,8 +387,14 @@ async fn run_update(c: &Clients, name: &str, update: &ClusterUpdate, ctx: &Opera
             Ok(Some(id)) => return wait_update(c, name, &id, update.kind(), ctx).await,
             // Some implementations return no update object: the cluster's status tells instead.
             Ok(None) => return wait_active(c, name, ctx).await.map(|_| ()),
-            Err((Some(code), d)) if code == "ResourceInUseException" && started.elapsed() < BUSY_LIMIT => {
-                ctx.report(&format!("another update is in progress; retrying the {} in {}s", update.kind(), backoff.as_secs().max(1)));
+            Err((Some(code), d))
+                if code == "ResourceInUseException" && started.elapsed() < BUSY_LIMIT =>
+            {
+                ctx.report(&format!(
+                    "another update is in progress; retrying the {} in {}s",
+                    update.kind(),
+                    backoff.as_secs().max(1)
+                ));
                 let _ = d;
                 pause(ctx, backoff).await?;
                 backoff = (backoff * 2).min(Duration::from_secs(60));
@@ -271,41 +405,87 @@ async fn run_update(c: &Clients, name: &str, update: &ClusterUpdate, ctx: &Opera
 }
 
 /// Polls DescribeUpdate until the update finishes, reporting its errors when it fails.
-async fn wait_update(c: &Clients, name: &str, id: &str, kind: &str, ctx: &OperationContext) -> Result<(), Diagnostic> {
+async fn wait_update(
+    c: &Clients,
+    name: &str,
+    id: &str,
+    kind: &str,
+    ctx: &OperationContext,
+) -> Result<(), Diagnostic> {
     ctx.report(&format!("{kind} {id} started"));
     let started = Instant::now();
     loop {
-        let out = match c.eks.describe_update().name(name).update_id(id).send().await {
+        let out = match c
+            .eks
+            .describe_update()
+            .name(name)
+            .update_id(id)
+            .send()
+            .await
+        {
             Ok(o) => o,
             // Without DescribeUpdate (some emulators), fall back to the cluster's status.
-            Err(e) if matches!(e, aws_sdk_eks::error::SdkError::ResponseError(_)) || code(&e).is_none() => {
+            Err(e)
+                if matches!(e, aws_sdk_eks::error::SdkError::ResponseError(_))
+                    || code(&e).is_none() =>
+            {
                 return wait_active(c, name, ctx).await.map(|_| ());
             }
             Err(e) => return Err(describe(req("DescribeUpdate", name), &e)),
         };
-        let Some(u) = out.update() else { return wait_active(c, name, ctx).await.map(|_| ()) };
+        let Some(u) = out.update() else {
+            return wait_active(c, name, ctx).await.map(|_| ());
+        };
         match u.status() {
             Some(UpdateStatus::Successful) => return Ok(()),
             Some(UpdateStatus::Failed) | Some(UpdateStatus::Cancelled) => {
                 let errors: Vec<String> = u
                     .errors()
                     .iter()
-                    .map(|e| format!("{}: {}", e.error_code().map(|c| c.as_str()).unwrap_or("Error"), e.error_message().unwrap_or("")))
+                    .map(|e| {
+                        format!(
+                            "{}: {}",
+                            e.error_code().map(|c| c.as_str()).unwrap_or("Error"),
+                            e.error_message().unwrap_or("")
+                        )
+                    })
                     .collect();
-                return Err(Diagnostic::error(format!("EKS {kind} failed"))
-                    .detail(format!("Update {id} of cluster {name} ended as {}: {}", u.status().map(|s| s.as_str()).unwrap_or("?"), if errors.is_empty() { "no reason given".to_string() } else { errors.join("; ") })));
+                return Err(
+                    Diagnostic::error(format!("EKS {kind} failed")).detail(format!(
+                        "Update {id} of cluster {name} ended as {}: {}",
+                        u.status().map(|s| s.as_str()).unwrap_or("?"),
+                        if errors.is_empty() {
+                            "no reason given".to_string()
+                        } else {
+                            errors.join("; ")
+                        }
+                    )),
+                );
             }
             _ => {}
         }
         if started.elapsed() > WAIT_LIMIT {
-            return Err(Diagnostic::error("Timed out").detail(format!("{kind} {id} of cluster {name} did not finish within {} minutes.", WAIT_LIMIT.as_secs() / 60)));
+            return Err(Diagnostic::error("Timed out").detail(format!(
+                "{kind} {id} of cluster {name} did not finish within {} minutes.",
+                WAIT_LIMIT.as_secs() / 60
+            )));
         }
         pause(ctx, ctx.poll_interval).await?;
     }
 }
 
-pub async fn update(c: &Clients, prior: &Value, planned: &Value, default_tags: &BTreeMap<String, String>, ctx: &OperationContext) -> Result<Value, Diagnostic> {
-    let name = prior.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+pub async fn update(
+    c: &Clients,
+    prior: &Value,
+    planned: &Value,
+    default_tags: &BTreeMap<String, String>,
+    ctx: &OperationContext,
+) -> Result<Value, Diagnostic> {
+    let name = prior
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     for u in updates(prior, planned) {
         run_update(c, &name, &u, ctx).await?;
     }
@@ -314,14 +494,21 @@ pub async fn update(c: &Clients, prior: &Value, planned: &Value, default_tags: &
 }
 
 pub async fn delete(c: &Clients, prior: &Value, ctx: &OperationContext) -> Result<(), Diagnostic> {
-    let name = prior.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+    let name = prior
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let started = Instant::now();
     let mut backoff = ctx.poll_interval;
     loop {
         match c.eks.delete_cluster().name(&name).send().await {
             Ok(_) => break,
             Err(e) if code(&e).as_deref() == Some("ResourceNotFoundException") => return Ok(()),
-            Err(e) if code(&e).as_deref() == Some("ResourceInUseException") && started.elapsed() < BUSY_LIMIT => {
+            Err(e)
+                if code(&e).as_deref() == Some("ResourceInUseException")
+                    && started.elapsed() < BUSY_LIMIT =>
+            {
                 ctx.report("an update is in progress; retrying the delete");
                 pause(ctx, backoff).await?;
                 backoff = (backoff * 2).min(Duration::from_secs(60));
@@ -331,14 +518,12 @@ pub async fn delete(c: &Clients, prior: &Value, ctx: &OperationContext) -> Resul
     }
     while describe_cluster(c, &name).await?.is_some() {
         if started.elapsed() > WAIT_LIMIT {
-            return Err(Diagnostic::error("Timed out").detail(format!("The cluster {name} was not deleted within {} minutes.", WAIT_LIMIT.as_secs() / 60)));
+            return Err(Diagnostic::error("Timed out").detail(format!(
+                "The cluster {name} was not deleted within {} minutes.",
+                WAIT_LIMIT.as_secs() / 60
+            )));
         }
         pause(ctx, ctx.poll_interval).await?;
     }
     Ok(())
-}
-
-/// All log types EKS knows, for completeness checks in tests.
-pub fn known_log_types() -> &'static [&'static str] {
-    LOG_TYPES
 }

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use super::eks_updates::check_version_step;
-use super::endpoint::{EndpointAccess, OPEN_TO_ALL};
+use super::endpoint::{vpc_config, EndpointAccess, OPEN_TO_ALL};
 use crate::diag::Diagnostic;
 use crate::providers::default_plan::{plan_object, replace_paths};
 use crate::providers::schema::Schema;
 use crate::providers::{ConfigSpans, PlanResponse};
-use crate::value::{paths, Value};
+use crate::value::Value;
 
 /// `tags_all`: the provider's default tags under the resource's own.
 pub fn tags_all(default_tags: &BTreeMap<String, String>, tags: Option<&Value>) -> Value {
@@ -26,6 +26,19 @@ pub fn tags_all(default_tags: &BTreeMap<String, String>, tags: Option<&Value>) -
     Value::Object(all)
 }
 
+/// Sets one attribute of the cluster's `vpc_config` block, whichever shape it has.
+fn set_in_vpc_config(cluster: &mut Value, name: &str, v: Value) {
+    let Value::Object(map) = cluster else { return };
+    let block = match map.get_mut("vpc_config") {
+        Some(Value::List(items)) => items.first_mut(),
+        Some(obj @ Value::Object(_)) => Some(obj),
+        _ => None,
+    };
+    if let Some(Value::Object(vpc)) = block {
+        vpc.insert(name.to_string(), v);
+    }
+}
+
 pub fn plan_cluster(
     schema: &Schema,
     prior: Option<&Value>,
@@ -35,9 +48,7 @@ pub fn plan_cluster(
 ) -> PlanResponse {
     let mut resp = PlanResponse::default();
     let mut planned = plan_object(schema, prior, config);
-    let vpc_path = ["vpc_config".to_string()];
-    let cidrs_path = ["vpc_config".to_string(), "public_access_cidrs".to_string()];
-    let config_vpc = config.get("vpc_config").cloned().unwrap_or(Value::Null);
+    let config_vpc = vpc_config(config).cloned().unwrap_or(Value::Null);
     let public = config_vpc
         .get("endpoint_public_access")
         .and_then(Value::as_bool)
@@ -47,7 +58,8 @@ pub fn plan_cluster(
         .filter(|v| !v.is_null())
         .cloned();
     let prior_cidrs = prior
-        .and_then(|p| paths::get(p, &cidrs_path))
+        .and_then(vpc_config)
+        .and_then(|v| v.get("public_access_cidrs"))
         .filter(|v| !v.is_null())
         .cloned();
     // EKS reports 0.0.0.0/0 when no CIDRs were given, and ignores CIDRs while public access is
@@ -58,9 +70,7 @@ pub fn plan_cluster(
         (false, _, Some(p)) => p,
         (false, _, None) => Value::set(vec![Value::from(OPEN_TO_ALL)]),
     };
-    if paths::get(&planned, &vpc_path).is_some_and(|v| !v.is_null()) {
-        paths::set(&mut planned, &cidrs_path, cidrs);
-    }
+    set_in_vpc_config(&mut planned, "public_access_cidrs", cidrs);
     if let Value::Object(map) = &mut planned {
         map.insert(
             "tags_all".into(),
@@ -88,12 +98,10 @@ pub fn plan_cluster(
             }
         }
     }
-    let after = planned
-        .get("vpc_config")
-        .and_then(EndpointAccess::from_vpc_config);
+    let after = vpc_config(&planned).and_then(EndpointAccess::from_vpc_config);
     match (
         prior
-            .and_then(|p| p.get("vpc_config"))
+            .and_then(vpc_config)
             .and_then(EndpointAccess::from_vpc_config),
         after,
     ) {
@@ -141,7 +149,7 @@ mod tests {
         if let Value::Object(m) = &mut v {
             m.insert("name".into(), "dev".into());
             m.insert("role_arn".into(), "arn:aws:iam::1:role/eks".into());
-            m.insert("vpc_config".into(), vpc);
+            m.insert("vpc_config".into(), Value::List(vec![vpc]));
         }
         v
     }

@@ -83,8 +83,8 @@ fn string_map(v: Option<&Value>) -> Vec<(String, String)> {
 pub fn updates(prior: &Value, planned: &Value) -> Vec<ClusterUpdate> {
     let mut out = Vec::new();
     let null = Value::Null;
-    let pv = prior.get("vpc_config").unwrap_or(&null);
-    let nv = planned.get("vpc_config").unwrap_or(&null);
+    let pv = super::endpoint::vpc_config(prior).unwrap_or(&null);
+    let nv = super::endpoint::vpc_config(planned).unwrap_or(&null);
     let (ps, ns) = (
         string_set(pv.get("subnet_ids")),
         string_set(nv.get("subnet_ids")),

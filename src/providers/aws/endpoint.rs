@@ -42,6 +42,17 @@ impl fmt::Display for EndpointMode {
     }
 }
 
+/// The `vpc_config` block of a cluster value. Terraform models it as a list of at most one
+/// block (so configurations write `vpc_config[0].cluster_security_group_id`); a bare object is
+/// accepted too.
+pub fn vpc_config(cluster: &Value) -> Option<&Value> {
+    match cluster.get("vpc_config")?.unmarked() {
+        Value::List(items) | Value::Set(items) => items.first(),
+        Value::Null => None,
+        other => Some(other),
+    }
+}
+
 /// Sorts and de-duplicates a CIDR list, the way EKS treats it (a set).
 pub fn normalise_cidrs(cidrs: &[String]) -> Vec<String> {
     let mut out: Vec<String> = cidrs.iter().map(|c| c.trim().to_string()).collect();

@@ -33,16 +33,28 @@ where
         SdkError::TimeoutError(_) => ("Timeout".to_string(), "the request timed out".to_string()),
         SdkError::DispatchFailure(_) => (
             "ConnectionFailed".to_string(),
-            format!("could not reach the {} endpoint: {}", req.service, DisplayErrorContext(err)),
+            format!(
+                "could not reach the {} endpoint: {}",
+                req.service,
+                DisplayErrorContext(err)
+            ),
         ),
-        _ => ("RequestFailed".to_string(), DisplayErrorContext(err).to_string()),
+        _ => (
+            "RequestFailed".to_string(),
+            DisplayErrorContext(err).to_string(),
+        ),
     };
     let hint = match code.as_str() {
-        "AccessDeniedException" | "UnauthorizedOperation" | "AccessDenied" => {
-            Some("the credentials in use lack this permission; check the IAM policy of the role or user".to_string())
+        "AccessDeniedException" | "UnauthorizedOperation" | "AccessDenied" => Some(
+            "the credentials in use lack this permission; check the IAM policy of the role or user"
+                .to_string(),
+        ),
+        "ConnectionFailed" => {
+            Some("check the region, the endpoints block and your network".to_string())
         }
-        "ConnectionFailed" => Some("check the region, the endpoints block and your network".to_string()),
-        "ExpiredToken" | "ExpiredTokenException" => Some("refresh the credentials (aws sso login, or new keys)".to_string()),
+        "ExpiredToken" | "ExpiredTokenException" => {
+            Some("refresh the credentials (aws sso login, or new keys)".to_string())
+        }
         _ => None,
     };
     let d = Diagnostic::error(format!("{} {} failed", req.service, req.operation)).detail(format!(

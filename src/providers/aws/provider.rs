@@ -6,12 +6,15 @@ use std::sync::OnceLock;
 use async_trait::async_trait;
 
 use super::client::{connect, AwsSettings, Clients};
-use super::{checks, ec2_network as net, ec2_security as sec, eks_cluster as eks, eks_plan, endpoint, schema};
+use super::{
+    checks, ec2_network as net, ec2_security as sec, eks_cluster as eks, eks_plan, endpoint, schema,
+};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::default_plan;
 use crate::providers::{
-    ApplyAction, ApplyRequest, ApplyResponse, ConfigureRequest, ImportResponse, OperationContext, PlanRequest,
-    PlanResponse, PlannedInstance, Provider, ProviderSchema, ReadRequest, ReadResponse, ValidateRequest,
+    ApplyAction, ApplyRequest, ApplyResponse, ConfigureRequest, ImportResponse, OperationContext,
+    PlanRequest, PlanResponse, PlannedInstance, Provider, ProviderSchema, ReadRequest,
+    ReadResponse, ValidateRequest,
 };
 use crate::value::Value;
 
@@ -23,7 +26,11 @@ pub struct AwsProvider {
 
 impl AwsProvider {
     pub fn new() -> AwsProvider {
-        AwsProvider { schema: schema::provider_schema(), settings: OnceLock::new(), clients: OnceLock::new() }
+        AwsProvider {
+            schema: schema::provider_schema(),
+            settings: OnceLock::new(),
+            clients: OnceLock::new(),
+        }
     }
 
     fn settings(&self) -> AwsSettings {
@@ -32,13 +39,17 @@ impl AwsProvider {
 
     fn clients(&self) -> Result<&Clients, Diagnostic> {
         self.clients.get().ok_or_else(|| {
-            Diagnostic::error("AWS provider not configured").detail("The aws provider was used before its configuration was loaded.")
+            Diagnostic::error("AWS provider not configured")
+                .detail("The aws provider was used before its configuration was loaded.")
         })
     }
 
     /// How many API calls this provider made, by operation.
     pub fn api_calls(&self) -> std::collections::BTreeMap<String, usize> {
-        self.clients.get().map(|c| c.calls.snapshot()).unwrap_or_default()
+        self.clients
+            .get()
+            .map(|c| c.calls.snapshot())
+            .unwrap_or_default()
     }
 }
 
@@ -49,11 +60,17 @@ impl Default for AwsProvider {
 }
 
 fn id_of(v: &Value) -> String {
-    v.get("id").and_then(Value::as_str).unwrap_or_default().to_string()
+    v.get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn failed(prior: Option<Value>, d: Diagnostic) -> ApplyResponse {
-    ApplyResponse { new_state: prior, diagnostics: d.into() }
+    ApplyResponse {
+        new_state: prior,
+        diagnostics: d.into(),
+    }
 }
 
 #[async_trait]
@@ -64,7 +81,9 @@ impl Provider for AwsProvider {
 
     fn validate(&self, req: &ValidateRequest<'_>) -> Diagnostics {
         match req.type_name {
-            "aws_eks_cluster" => req.config.get("vpc_config").map(|v| endpoint::check(v, req.spans)).unwrap_or_default(),
+            "aws_eks_cluster" => endpoint::vpc_config(req.config)
+                .map(|v| endpoint::check(v, req.spans))
+                .unwrap_or_default(),
             "aws_vpc_security_group_ingress_rule" => {
                 let has = |k: &str| req.config.get(k).is_some_and(|v| !v.is_null());
                 if has("cidr_ipv4") == has("referenced_security_group_id") {
@@ -95,7 +114,12 @@ impl Provider for AwsProvider {
     async fn read(&self, req: ReadRequest) -> ReadResponse {
         let c = match self.clients() {
             Ok(c) => c,
-            Err(d) => return ReadResponse { states: Vec::new(), diagnostics: d.into() },
+            Err(d) => {
+                return ReadResponse {
+                    states: Vec::new(),
+                    diagnostics: d.into(),
+                }
+            }
         };
         let tags = self.settings().default_tags;
         let ids: Vec<String> = req.instances.iter().map(|(_, v)| id_of(v)).collect();
@@ -107,45 +131,79 @@ impl Provider for AwsProvider {
             "aws_eks_cluster" => {
                 // DescribeCluster takes one name; ask for all of them at once.
                 let calls = req.instances.iter().map(|(_, v)| {
-                    let name = v.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let name = v
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string();
                     async move { eks::describe_cluster(c, &name).await }
                 });
                 let results = futures::future::join_all(calls).await;
-                results.into_iter().map(|r| r.map(|o| o.map(|cl| eks::to_value(&cl, &tags)))).collect()
+                results
+                    .into_iter()
+                    .map(|r| r.map(|o| o.map(|cl| eks::to_value(&cl, &tags))))
+                    .collect()
             }
-            other => Err(Diagnostic::error("Unknown resource type").detail(format!("The aws provider has no resource type {other}."))),
+            other => Err(Diagnostic::error("Unknown resource type")
+                .detail(format!("The aws provider has no resource type {other}."))),
         };
         match result {
-            Ok(states) => ReadResponse { states, diagnostics: Diagnostics::new() },
-            Err(d) => ReadResponse { states: Vec::new(), diagnostics: d.into() },
+            Ok(states) => ReadResponse {
+                states,
+                diagnostics: Diagnostics::new(),
+            },
+            Err(d) => ReadResponse {
+                states: Vec::new(),
+                diagnostics: d.into(),
+            },
         }
     }
 
     fn plan(&self, req: &PlanRequest<'_>) -> PlanResponse {
         let tags = self.settings().default_tags;
         match req.type_name {
-            "aws_eks_cluster" => eks_plan::plan_cluster(&self.schema.resources["aws_eks_cluster"], req.prior, req.config, &tags, req.spans),
+            "aws_eks_cluster" => eks_plan::plan_cluster(
+                &self.schema.resources["aws_eks_cluster"],
+                req.prior,
+                req.config,
+                &tags,
+                req.spans,
+            ),
             other => {
                 let mut resp = default_plan::plan(&self.schema, req);
                 if let Value::Object(m) = &mut resp.planned {
                     if m.contains_key("tags_all") {
-                        m.insert("tags_all".into(), eks_plan::tags_all(&tags, req.config.get("tags")));
+                        m.insert(
+                            "tags_all".into(),
+                            eks_plan::tags_all(&tags, req.config.get("tags")),
+                        );
                     }
                     if other == "aws_security_group" {
                         for rules in ["ingress", "egress"] {
                             if let Some(Value::Set(items)) = m.get(rules).cloned() {
-                                m.insert(rules.into(), Value::set(items.iter().map(sec::normalise_rule).collect()));
+                                m.insert(
+                                    rules.into(),
+                                    Value::set(items.iter().map(sec::normalise_rule).collect()),
+                                );
                             }
                         }
                     }
                     if other == "aws_vpc_security_group_ingress_rule" {
-                        if let Some(p) = m.get("ip_protocol").and_then(Value::as_str).map(sec::normalise_protocol) {
+                        if let Some(p) = m
+                            .get("ip_protocol")
+                            .and_then(Value::as_str)
+                            .map(sec::normalise_protocol)
+                        {
                             m.insert("ip_protocol".into(), Value::from(p));
                         }
                     }
                 }
                 if let Some(p) = req.prior {
-                    resp.requires_replace = default_plan::replace_paths(&self.schema.resources[other], p, &resp.planned);
+                    resp.requires_replace = default_plan::replace_paths(
+                        &self.schema.resources[other],
+                        p,
+                        &resp.planned,
+                    );
                 }
                 resp
             }
@@ -168,65 +226,145 @@ impl Provider for AwsProvider {
         let prior = req.prior.clone();
         let id = prior.as_ref().map(id_of).unwrap_or_default();
         let result: Result<Option<Value>, Diagnostic> = match (req.type_name.as_str(), req.action) {
-            ("aws_eks_cluster", ApplyAction::Create) => eks::create(c, &req.planned, &tags, &ctx).await.map(Some),
-            ("aws_eks_cluster", ApplyAction::Update) => eks::update(c, prior.as_ref().unwrap_or(&Value::Null), &req.planned, &tags, &ctx).await.map(Some),
-            ("aws_eks_cluster", ApplyAction::Delete) => eks::delete(c, prior.as_ref().unwrap_or(&Value::Null), &ctx).await.map(|_| None),
-            ("aws_vpc", ApplyAction::Create) => net::create_vpc(c, &req.planned, &tags).await.map(Some),
-            ("aws_vpc", ApplyAction::Update) => match net::update_vpc(c, &id, prior.as_ref(), &req.planned).await {
-                Ok(()) => net::read_vpcs(c, &[id.clone()], &tags).await.map(|mut v| v.pop().flatten()),
-                Err(d) => Err(d),
-            },
+            ("aws_eks_cluster", ApplyAction::Create) => {
+                eks::create(c, &req.planned, &tags, &ctx).await.map(Some)
+            }
+            ("aws_eks_cluster", ApplyAction::Update) => eks::update(
+                c,
+                prior.as_ref().unwrap_or(&Value::Null),
+                &req.planned,
+                &tags,
+                &ctx,
+            )
+            .await
+            .map(Some),
+            ("aws_eks_cluster", ApplyAction::Delete) => {
+                eks::delete(c, prior.as_ref().unwrap_or(&Value::Null), &ctx)
+                    .await
+                    .map(|_| None)
+            }
+            ("aws_vpc", ApplyAction::Create) => {
+                net::create_vpc(c, &req.planned, &tags).await.map(Some)
+            }
+            ("aws_vpc", ApplyAction::Update) => {
+                match net::update_vpc(c, &id, prior.as_ref(), &req.planned).await {
+                    Ok(()) => net::read_vpcs(c, std::slice::from_ref(&id), &tags)
+                        .await
+                        .map(|mut v| v.pop().flatten()),
+                    Err(d) => Err(d),
+                }
+            }
             ("aws_vpc", ApplyAction::Delete) => net::delete_vpc(c, &id).await.map(|_| None),
-            ("aws_subnet", ApplyAction::Create) => net::create_subnet(c, &req.planned, &tags).await.map(Some),
-            ("aws_subnet", ApplyAction::Update) => match net::update_subnet(c, &id, prior.as_ref(), &req.planned).await {
-                Ok(()) => net::read_subnets(c, &[id.clone()], &tags).await.map(|mut v| v.pop().flatten()),
-                Err(d) => Err(d),
-            },
+            ("aws_subnet", ApplyAction::Create) => {
+                net::create_subnet(c, &req.planned, &tags).await.map(Some)
+            }
+            ("aws_subnet", ApplyAction::Update) => {
+                match net::update_subnet(c, &id, prior.as_ref(), &req.planned).await {
+                    Ok(()) => net::read_subnets(c, std::slice::from_ref(&id), &tags)
+                        .await
+                        .map(|mut v| v.pop().flatten()),
+                    Err(d) => Err(d),
+                }
+            }
             ("aws_subnet", ApplyAction::Delete) => net::delete_subnet(c, &id).await.map(|_| None),
-            ("aws_security_group", ApplyAction::Create) => sec::create_group(c, &req.planned, &tags).await.map(Some),
-            ("aws_security_group", ApplyAction::Update) => sec::update_group(c, prior.as_ref().unwrap_or(&Value::Null), &req.planned, &tags).await.map(Some),
-            ("aws_security_group", ApplyAction::Delete) => sec::delete_group(c, &id).await.map(|_| None),
-            ("aws_vpc_security_group_ingress_rule", ApplyAction::Create) => sec::create_ingress_rule(c, &req.planned, &tags).await.map(Some),
+            ("aws_security_group", ApplyAction::Create) => {
+                sec::create_group(c, &req.planned, &tags).await.map(Some)
+            }
+            ("aws_security_group", ApplyAction::Update) => sec::update_group(
+                c,
+                prior.as_ref().unwrap_or(&Value::Null),
+                &req.planned,
+                &tags,
+            )
+            .await
+            .map(Some),
+            ("aws_security_group", ApplyAction::Delete) => {
+                sec::delete_group(c, &id).await.map(|_| None)
+            }
+            ("aws_vpc_security_group_ingress_rule", ApplyAction::Create) => {
+                sec::create_ingress_rule(c, &req.planned, &tags)
+                    .await
+                    .map(Some)
+            }
             ("aws_vpc_security_group_ingress_rule", ApplyAction::Update) => {
-                match net::sync_tags(c, &id, prior.as_ref().and_then(|p| p.get("tags_all")), req.planned.get("tags_all")).await {
-                    Ok(()) => sec::read_ingress_rules(c, &[id.clone()], &tags).await.map(|mut v| v.pop().flatten()),
+                match net::sync_tags(
+                    c,
+                    &id,
+                    prior.as_ref().and_then(|p| p.get("tags_all")),
+                    req.planned.get("tags_all"),
+                )
+                .await
+                {
+                    Ok(()) => sec::read_ingress_rules(c, std::slice::from_ref(&id), &tags)
+                        .await
+                        .map(|mut v| v.pop().flatten()),
                     Err(d) => Err(d),
                 }
             }
             ("aws_vpc_security_group_ingress_rule", ApplyAction::Delete) => {
-                sec::delete_ingress_rule(c, prior.as_ref().unwrap_or(&Value::Null)).await.map(|_| None)
+                sec::delete_ingress_rule(c, prior.as_ref().unwrap_or(&Value::Null))
+                    .await
+                    .map(|_| None)
             }
-            (other, _) => Err(Diagnostic::error("Unknown resource type").detail(format!("The aws provider has no resource type {other}."))),
+            (other, _) => Err(Diagnostic::error("Unknown resource type")
+                .detail(format!("The aws provider has no resource type {other}."))),
         };
         match result {
-            Ok(new_state) => ApplyResponse { new_state, diagnostics: Diagnostics::new() },
+            Ok(new_state) => ApplyResponse {
+                new_state,
+                diagnostics: Diagnostics::new(),
+            },
             Err(d) => failed(prior, d),
         }
     }
 
     async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics> {
         let c = self.clients().map_err(Diagnostics::from)?;
-        super::data::read(c, &self.settings().default_tags, type_name, config).await.map_err(Diagnostics::from)
+        super::data::read(c, &self.settings().default_tags, type_name, config)
+            .await
+            .map_err(Diagnostics::from)
     }
 
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse {
         let c = match self.clients() {
             Ok(c) => c,
-            Err(d) => return ImportResponse { state: None, diagnostics: d.into() },
+            Err(d) => {
+                return ImportResponse {
+                    state: None,
+                    diagnostics: d.into(),
+                }
+            }
         };
         let tags = self.settings().default_tags;
         let ids = [id.to_string()];
         let result = match type_name {
-            "aws_eks_cluster" => eks::describe_cluster(c, id).await.map(|o| o.map(|cl| eks::to_value(&cl, &tags))),
-            "aws_vpc" => net::read_vpcs(c, &ids, &tags).await.map(|mut v| v.pop().flatten()),
-            "aws_subnet" => net::read_subnets(c, &ids, &tags).await.map(|mut v| v.pop().flatten()),
-            "aws_security_group" => sec::read_groups(c, &ids, &tags).await.map(|mut v| v.pop().flatten()),
-            "aws_vpc_security_group_ingress_rule" => sec::read_ingress_rules(c, &ids, &tags).await.map(|mut v| v.pop().flatten()),
-            other => Err(Diagnostic::error("Import not supported").detail(format!("The aws provider cannot import {other}."))),
+            "aws_eks_cluster" => eks::describe_cluster(c, id)
+                .await
+                .map(|o| o.map(|cl| eks::to_value(&cl, &tags))),
+            "aws_vpc" => net::read_vpcs(c, &ids, &tags)
+                .await
+                .map(|mut v| v.pop().flatten()),
+            "aws_subnet" => net::read_subnets(c, &ids, &tags)
+                .await
+                .map(|mut v| v.pop().flatten()),
+            "aws_security_group" => sec::read_groups(c, &ids, &tags)
+                .await
+                .map(|mut v| v.pop().flatten()),
+            "aws_vpc_security_group_ingress_rule" => sec::read_ingress_rules(c, &ids, &tags)
+                .await
+                .map(|mut v| v.pop().flatten()),
+            other => Err(Diagnostic::error("Import not supported")
+                .detail(format!("The aws provider cannot import {other}."))),
         };
         match result {
-            Ok(state) => ImportResponse { state, diagnostics: Diagnostics::new() },
-            Err(d) => ImportResponse { state: None, diagnostics: d.into() },
+            Ok(state) => ImportResponse {
+                state,
+                diagnostics: Diagnostics::new(),
+            },
+            Err(d) => ImportResponse {
+                state: None,
+                diagnostics: d.into(),
+            },
         }
     }
 }

@@ -97,7 +97,7 @@ pub fn eks_cluster() -> Schema {
                 Attribute::computed(Type::list(object(&[("oidc", Type::list(object(&[("issuer", Type::String)])))])))
                     .describe("The cluster's OIDC issuer, as [{ oidc = [{ issuer }] }]."),
             )
-            .block("vpc_config", NestedBlock::single(vpc).required().describe("Networking of the control plane and its API server endpoints.")),
+            .block("vpc_config", NestedBlock { max_items: 1, ..NestedBlock::list(vpc) }.required().describe("Networking of the control plane and its API server endpoints.")),
     )
 }
 
@@ -110,8 +110,7 @@ pub fn vpc() -> Schema {
             .attr("cidr_block", Attribute::required(Type::String).force_new().describe("The IPv4 range, such as 10.0.0.0/16."))
             .attr("enable_dns_support", Attribute::optional(Type::Bool).default(true).describe("Whether the Amazon DNS server answers in the VPC; private EKS endpoints need it."))
             .attr("enable_dns_hostnames", Attribute::optional(Type::Bool).default(false).describe("Whether instances get DNS hostnames; private EKS endpoints need it."))
-            .attr("dhcp_options_id", Attribute::computed(Type::String).describe("The DHCP options set of the VPC."))
-            .attr("default_security_group_id", Attribute::computed(Type::String).describe("The VPC's default security group.")),
+            .attr("dhcp_options_id", Attribute::computed(Type::String).describe("The DHCP options set of the VPC.")),
     )
 }
 

@@ -1,0 +1,501 @@
+"""Tests for the AWS emulator: each documented EKS behaviour, the test controls,
+the EC2 calls clusterform batches, and --plain really being plain moto.
+
+Run: .venv/bin/python -m pytest emulators/aws -q
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+LAUNCHER = Path(__file__).with_name("launcher.py")
+# Short, but long enough to observe each intermediate state reliably.
+CREATE_S, UPDATE_S, DELETE_S = 0.6, 0.6, 0.4
+ROLE = "arn:aws:iam::123456789012:role/eks-cluster"
+
+
+@dataclass
+class Emulator:
+    proc: subprocess.Popen[str]
+    port: int
+    first_line: str
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def client(self, service: str, retries: int = 1) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(retries={"mode": "standard", "total_max_attempts": retries}),
+        )
+
+    def control(self, method: str, route: str, body: Any = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.url}/_emulator/{route}", data=data, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=10)
+
+
+def launch(tmp_path: Path, *args: str, port: int = 0) -> Emulator:
+    ready = tmp_path / f"ready-{uuid.uuid4().hex}"
+    proc = subprocess.Popen(
+        [sys.executable, str(LAUNCHER), "--port", str(port), "--ready-file", str(ready), *args],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not ready.exists():
+        assert proc.poll() is None, "launcher exited before it was ready"
+        assert time.monotonic() < deadline, "launcher not ready after 30 s"
+        time.sleep(0.05)
+    assert proc.stdout is not None
+    return Emulator(proc, int(ready.read_text().strip()), proc.stdout.readline().strip())
+
+
+@pytest.fixture(scope="module")
+def emu(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    emulator = launch(
+        tmp_path_factory.mktemp("emu"),
+        "--create-seconds", str(CREATE_S),
+        "--update-seconds", str(UPDATE_S),
+        "--delete-seconds", str(DELETE_S),
+    )
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    with socket.socket() as s:  # an explicit port, to cover --port N too
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    emulator = launch(tmp_path_factory.mktemp("plain"), "--plain", port=port)
+    assert emulator.port == port
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def eks(emu: Emulator) -> Any:
+    return emu.client("eks")
+
+
+@pytest.fixture
+def ec2(emu: Emulator) -> Any:
+    return emu.client("ec2")
+
+
+@dataclass
+class Network:
+    vpc: str
+    subnets: list[str]  # four subnets over us-east-1a/b, two per AZ
+    group: str
+
+
+def make_network(ec2: Any, cidr_prefix: str = "10.0") -> Network:
+    vpc = ec2.create_vpc(CidrBlock=f"{cidr_prefix}.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"{cidr_prefix}.{i}.0/24", AvailabilityZone=f"us-east-1{'ab'[i % 2]}")["Subnet"]["SubnetId"]
+        for i in range(4)
+    ]
+    group = ec2.create_security_group(GroupName=f"g-{uuid.uuid4().hex[:8]}", Description="test", VpcId=vpc)["GroupId"]
+    return Network(vpc, subnets, group)
+
+
+@pytest.fixture
+def net(ec2: Any) -> Network:
+    return make_network(ec2)
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
+
+
+def create(eks: Any, net: Network, **vpc: Any) -> str:
+    name = f"c-{uuid.uuid4().hex[:10]}"
+    eks.create_cluster(name=name, roleArn=ROLE, resourcesVpcConfig={"subnetIds": net.subnets[:2], **vpc})
+    return name
+
+
+def active_cluster(eks: Any, net: Network, **vpc: Any) -> str:
+    name = create(eks, net, **vpc)
+    wait_for(lambda: eks.describe_cluster(name=name)["cluster"]["status"] == "ACTIVE")
+    return name
+
+
+def update_done(eks: Any, name: str, update_id: str) -> Callable[[], bool]:
+    return lambda: eks.describe_update(name=name, updateId=update_id)["update"]["status"] != "InProgress"
+
+
+def error_of(call: Callable[[], Any]) -> tuple[int, str, str]:
+    with pytest.raises(ClientError) as info:
+        call()
+    response = info.value.response
+    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"], response["Error"].get("Message", "")
+
+
+# ---------------------------------------------------------------- launcher
+
+
+def test_ready_signal_and_health(emu: Emulator) -> None:
+    assert emu.first_line == f"ready on 127.0.0.1:{emu.port}"
+    status, health = emu.control("GET", "health")
+    assert status == 200
+    assert health["mode"] == "documented"
+    pins = dict(line.split("==") for line in Path(__file__).with_name("requirements.txt").read_text().split() if "==" in line)
+    assert health["moto"] == pins["moto[server]"]
+    assert health["timings"] == {"create": CREATE_S, "update": UPDATE_S, "delete": DELETE_S}
+
+
+def test_defaults_reset_and_sigterm(tmp_path: Path) -> None:
+    emulator = launch(tmp_path)
+    try:
+        assert emulator.control("GET", "health")[1]["timings"] == {"create": 2.0, "update": 2.0, "delete": 1.0}
+        client = emulator.client("ec2")
+        vpc = client.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+        assert emulator.control("POST", "reset") == (200, {"reset": "all"})
+        assert vpc not in [v["VpcId"] for v in client.describe_vpcs()["Vpcs"]]
+        assert emulator.control("GET", "calls")[1]["operations"] == {"DescribeVpcs": 1}
+    finally:
+        started = time.monotonic()
+        assert emulator.stop() == 0
+    assert time.monotonic() - started < 5
+
+
+# ---------------------------------------------------------------- CreateCluster
+
+
+def test_create_starts_creating_then_active_with_documented_defaults(eks: Any, ec2: Any, net: Network) -> None:
+    started = time.monotonic()
+    name = create(eks, net)
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    assert cluster["status"] == "CREATING"
+    assert "endpoint" not in cluster and not cluster["certificateAuthority"].get("data")
+    assert name in eks.list_clusters()["clusters"]
+    wait_for(lambda: eks.describe_cluster(name=name)["cluster"]["status"] == "ACTIVE")
+    assert time.monotonic() - started >= CREATE_S
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    vpc = cluster["resourcesVpcConfig"]
+    assert vpc["endpointPublicAccess"] is True
+    assert vpc["endpointPrivateAccess"] is False
+    assert vpc["publicAccessCidrs"] == ["0.0.0.0/0"]
+    assert vpc["subnetIds"] == net.subnets[:2]
+    assert vpc["vpcId"] == net.vpc
+    group = ec2.describe_security_groups(GroupIds=[vpc["clusterSecurityGroupId"]])["SecurityGroups"][0]
+    assert group["VpcId"] == net.vpc
+    assert cluster["endpoint"].startswith("https://") and cluster["endpoint"].endswith(".us-east-1.eks.amazonaws.com")
+    assert cluster["certificateAuthority"]["data"]
+    assert cluster["arn"] == f"arn:aws:eks:us-east-1:123456789012:cluster/{name}"
+    assert cluster["identity"]["oidc"]["issuer"].startswith("https://oidc.eks.us-east-1.amazonaws.com/id/")
+    assert cluster["platformVersion"] and cluster["version"]
+
+
+def test_create_rejects_unknown_subnet_and_single_az(eks: Any, net: Network) -> None:
+    status, code, message = error_of(lambda: eks.create_cluster(
+        name="bad-subnet", roleArn=ROLE, resourcesVpcConfig={"subnetIds": [net.subnets[0], "subnet-0000000000000000"]}))
+    assert (status, code) == (400, "InvalidParameterException")
+    assert "The subnet ID 'subnet-0000000000000000' does not exist" in message
+    assert "InvalidSubnetID.NotFound" in message
+    same_az = [net.subnets[0], net.subnets[2]]
+    status, code, message = error_of(lambda: eks.create_cluster(
+        name="one-az", roleArn=ROLE, resourcesVpcConfig={"subnetIds": same_az}))
+    assert (status, code, message) == (400, "InvalidParameterException", "Subnets specified must be in at least two different AZs")
+    assert "bad-subnet" not in eks.list_clusters()["clusters"]
+
+
+def test_create_rejects_both_endpoints_disabled(eks: Any, net: Network) -> None:
+    status, code, message = error_of(lambda: create(eks, net, endpointPublicAccess=False, endpointPrivateAccess=False))
+    assert (status, code, message) == (400, "InvalidParameterException", "Both private and public endpoint access cannot be false")
+
+
+def test_create_private_only_accepts_public_cidrs(eks: Any, net: Network) -> None:
+    name = create(eks, net, endpointPublicAccess=False, endpointPrivateAccess=True, publicAccessCidrs=["203.0.113.0/24"])
+    vpc = eks.describe_cluster(name=name)["cluster"]["resourcesVpcConfig"]
+    assert (vpc["endpointPublicAccess"], vpc["endpointPrivateAccess"]) == (False, True)
+
+
+def test_create_rejects_malformed_cidr(eks: Any, net: Network) -> None:
+    status, code, message = error_of(lambda: create(eks, net, publicAccessCidrs=["203.0.113.0/24", "nonsense"]))
+    assert (status, code, message) == (400, "InvalidParameterException", "The following CIDRs are invalid in publicAccessCidrs: [nonsense]")
+
+
+# ---------------------------------------------------------------- UpdateClusterConfig
+
+
+def test_endpoint_update_merges_and_applies_when_successful(eks: Any, net: Network) -> None:
+    name = active_cluster(eks, net, publicAccessCidrs=["203.0.113.0/24"])
+    update = eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True})["update"]
+    assert update["status"] == "InProgress"
+    assert update["type"] == "EndpointAccessUpdate"
+    assert update["params"] == [{"type": "EndpointPrivateAccess", "value": "true"}]
+    assert update["errors"] == [] and update["createdAt"]
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    assert cluster["status"] == "UPDATING"
+    assert cluster["resourcesVpcConfig"]["endpointPrivateAccess"] is False  # not yet
+    assert eks.describe_update(name=name, updateId=update["id"])["update"]["status"] == "InProgress"
+    wait_for(update_done(eks, name, update["id"]))
+    assert eks.describe_update(name=name, updateId=update["id"])["update"]["status"] == "Successful"
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    assert cluster["status"] == "ACTIVE"
+    vpc = cluster["resourcesVpcConfig"]
+    assert vpc["endpointPrivateAccess"] is True
+    # Not sent, so kept: the merge moto lacks.
+    assert vpc["endpointPublicAccess"] is True
+    assert vpc["publicAccessCidrs"] == ["203.0.113.0/24"]
+    assert vpc["subnetIds"] == net.subnets[:2]
+    assert vpc["clusterSecurityGroupId"].startswith("sg-")
+
+
+def test_second_update_and_delete_while_update_runs_are_in_use(eks: Any, net: Network) -> None:
+    name = active_cluster(eks, net)
+    first = eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True})["update"]
+    status, code, message = error_of(lambda: eks.update_cluster_config(name=name, resourcesVpcConfig={"publicAccessCidrs": ["198.51.100.0/24"]}))
+    assert (status, code) == (409, "ResourceInUseException")
+    assert message == f"Cannot EndpointAccessUpdate because cluster {name} currently has update {first['id']} in progress"
+    status, code, message = error_of(lambda: eks.delete_cluster(name=name))
+    assert (status, code, message) == (409, "ResourceInUseException", f"Cannot delete because cluster {name} currently has an update in progress")
+    assert eks.list_updates(name=name)["updateIds"] == [first["id"]]
+
+
+def test_update_while_creating_is_in_use(eks: Any, net: Network) -> None:
+    name = create(eks, net)
+    status, code, _ = error_of(lambda: eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True}))
+    assert (status, code) == (409, "ResourceInUseException")
+
+
+def test_no_op_update_is_rejected_with_the_real_message(eks: Any, net: Network) -> None:
+    name = active_cluster(eks, net, endpointPrivateAccess=True)
+    status, code, message = error_of(lambda: eks.update_cluster_config(
+        name=name, resourcesVpcConfig={"endpointPublicAccess": True, "endpointPrivateAccess": True, "publicAccessCidrs": ["0.0.0.0/0"]}))
+    assert (status, code) == (400, "InvalidParameterException")
+    assert message == (
+        "Cluster is already at the desired configuration with endpointPrivateAccess: true , "
+        "endpointPublicAccess: true, and Public Endpoint Restrictions: [0.0.0.0/0]"
+    )
+    assert eks.list_updates(name=name)["updateIds"] == []
+
+
+def test_update_rejects_both_endpoints_disabled(eks: Any, net: Network) -> None:
+    name = active_cluster(eks, net)
+    # Only public is sent; merged with private=false that disables both.
+    status, code, message = error_of(lambda: eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPublicAccess": False}))
+    assert (status, code, message) == (400, "InvalidParameterException", "Both private and public endpoint access cannot be false")
+
+
+def test_one_kind_of_update_per_call(eks: Any, net: Network) -> None:
+    name = active_cluster(eks, net)
+    logging = {"clusterLogging": [{"types": ["api"], "enabled": True}]}
+    for call in (
+        lambda: eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True}, logging=logging),
+        lambda: eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True, "subnetIds": net.subnets[2:]}),
+    ):
+        assert error_of(call) == (400, "InvalidParameterException", "Only one type of update can be allowed.")
+
+
+def test_vpc_config_update_keeps_endpoint_settings(eks: Any, ec2: Any, net: Network) -> None:
+    name = active_cluster(eks, net, endpointPrivateAccess=True)
+    update = eks.update_cluster_config(name=name, resourcesVpcConfig={"subnetIds": net.subnets[2:], "securityGroupIds": [net.group]})["update"]
+    assert update["type"] == "VpcConfigUpdate"
+    assert update["params"] == [
+        {"type": "Subnets", "value": json.dumps(net.subnets[2:])},
+        {"type": "SecurityGroups", "value": json.dumps([net.group])},
+    ]
+    wait_for(update_done(eks, name, update["id"]))
+    vpc = eks.describe_cluster(name=name)["cluster"]["resourcesVpcConfig"]
+    assert (vpc["subnetIds"], vpc["securityGroupIds"]) == (net.subnets[2:], [net.group])
+    assert (vpc["endpointPublicAccess"], vpc["endpointPrivateAccess"]) == (True, True)
+    other = make_network(ec2, "10.20")
+    # The subnets must stay in the cluster's VPC, whether or not the groups move too.
+    for request in ({"subnetIds": other.subnets[:2]}, {"subnetIds": other.subnets[:2], "securityGroupIds": [other.group]}):
+        status, code, message = error_of(lambda r=request: eks.update_cluster_config(name=name, resourcesVpcConfig=r))
+        assert (status, code) == (400, "InvalidParameterException") and net.vpc in message
+
+
+def test_logging_update_and_logging_no_op(eks: Any, net: Network) -> None:
+    name = active_cluster(eks, net)
+    logging = {"clusterLogging": [{"types": ["api", "audit"], "enabled": True}]}
+    update = eks.update_cluster_config(name=name, logging=logging)["update"]
+    assert update["type"] == "LoggingUpdate"
+    assert update["params"] == [{"type": "ClusterLogging", "value": json.dumps(logging, separators=(",", ":"))}]
+    wait_for(update_done(eks, name, update["id"]))
+    groups = eks.describe_cluster(name=name)["cluster"]["logging"]["clusterLogging"]
+    assert {"types": ["api", "audit"], "enabled": True} in groups
+    assert error_of(lambda: eks.update_cluster_config(name=name, logging=logging)) == (
+        400, "InvalidParameterException", "No changes needed for the logging config provided")
+
+
+def test_client_request_token_returns_the_same_update(eks: Any, net: Network) -> None:
+    name = active_cluster(eks, net)
+    token = str(uuid.uuid4())
+    first = eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True}, clientRequestToken=token)["update"]
+    again = eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True}, clientRequestToken=token)["update"]
+    assert again["id"] == first["id"]
+    assert eks.list_updates(name=name)["updateIds"] == [first["id"]]
+
+
+def test_describe_and_list_updates(eks: Any, net: Network) -> None:
+    name = active_cluster(eks, net)
+    first = eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True})["update"]
+    wait_for(update_done(eks, name, first["id"]))
+    second = eks.update_cluster_config(name=name, resourcesVpcConfig={"publicAccessCidrs": ["192.0.2.0/24"]})["update"]
+    assert second["params"] == [{"type": "PublicAccessCidrs", "value": '["192.0.2.0/24"]'}]
+    assert eks.list_updates(name=name)["updateIds"] == [first["id"], second["id"]]
+    page = eks.list_updates(name=name, maxResults=1)
+    assert page["updateIds"] == [first["id"]] and page["nextToken"]
+    assert eks.list_updates(name=name, nextToken=page["nextToken"])["updateIds"] == [second["id"]]
+    status, code, _ = error_of(lambda: eks.describe_update(name=name, updateId="00000000-0000-0000-0000-000000000000"))
+    assert (status, code) == (404, "ResourceNotFoundException")
+    assert error_of(lambda: eks.describe_update(name="no-such-cluster", updateId=first["id"]))[:2] == (404, "ResourceNotFoundException")
+
+
+def test_delete_goes_through_deleting(eks: Any, ec2: Any, net: Network) -> None:
+    name = active_cluster(eks, net)
+    group = eks.describe_cluster(name=name)["cluster"]["resourcesVpcConfig"]["clusterSecurityGroupId"]
+    assert eks.delete_cluster(name=name)["cluster"]["status"] == "DELETING"
+    assert eks.describe_cluster(name=name)["cluster"]["status"] == "DELETING"
+    assert name in eks.list_clusters()["clusters"]
+
+    def gone() -> bool:
+        try:
+            eks.describe_cluster(name=name)
+            return False
+        except ClientError as err:
+            assert err.response["Error"]["Code"] == "ResourceNotFoundException"
+            return True
+
+    wait_for(gone)
+    assert name not in eks.list_clusters()["clusters"]
+    assert error_of(lambda: ec2.describe_security_groups(GroupIds=[group]))[1] == "InvalidGroup.NotFound"
+
+
+# ---------------------------------------------------------------- test controls
+
+
+def test_throttling_fault_fails_the_next_calls_then_clears(emu: Emulator, eks: Any, net: Network) -> None:
+    name = active_cluster(eks, net)
+    status, armed = emu.control("POST", "faults", {"operation": "UpdateClusterConfig", "error": "ThrottlingException", "times": 2})
+    assert status == 200 and armed["armed"][0]["times"] == 2
+    emu.control("POST", "calls/reset")
+    for _ in range(2):
+        status, code, _ = error_of(lambda: eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True}))
+        assert (status, code) == (429, "ThrottlingException")
+    assert eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True})["update"]["status"] == "InProgress"
+    assert emu.control("GET", "faults")[1] == {"faults": []}
+    assert emu.control("GET", "calls")[1]["services"]["eks"] == {"UpdateClusterConfig": 3}
+
+
+def test_sdk_retries_through_injected_throttling(emu: Emulator, net: Network) -> None:
+    eks = emu.client("eks", retries=3)
+    name = active_cluster(eks, net)
+    emu.control("POST", "faults", {"operation": "eks:DescribeCluster", "error": "ThrottlingException", "times": 2})
+    emu.control("POST", "calls/reset")
+    assert eks.describe_cluster(name=name)["cluster"]["name"] == name
+    assert emu.control("GET", "calls")[1]["operations"] == {"DescribeCluster": 3}
+
+
+def test_server_error_in_use_and_ec2_throttling_faults(emu: Emulator, eks: Any, ec2: Any, net: Network) -> None:
+    name = active_cluster(eks, net)
+    emu.control("POST", "faults", [
+        {"operation": "DescribeCluster", "error": "ServerError"},
+        {"operation": "UpdateClusterConfig", "error": "ResourceInUseException"},
+        {"operation": "DescribeVpcs", "error": "ThrottlingException"},
+    ])
+    assert error_of(lambda: eks.describe_cluster(name=name))[:2] == (500, "ServerException")
+    status, code, message = error_of(lambda: eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True}))
+    assert (status, code) == (409, "ResourceInUseException") and "currently has update" in message
+    assert error_of(lambda: ec2.describe_vpcs(VpcIds=[net.vpc]))[:2] == (503, "RequestLimitExceeded")
+    assert eks.list_updates(name=name)["updateIds"] == []
+
+
+def test_update_failed_fault_ends_the_update_failed(emu: Emulator, eks: Any, net: Network) -> None:
+    name = active_cluster(eks, net)
+    emu.control("POST", "faults", {"operation": "UpdateClusterConfig", "error": "UpdateFailed"})
+    update = eks.update_cluster_config(name=name, resourcesVpcConfig={"endpointPrivateAccess": True})["update"]
+    assert update["status"] == "InProgress"
+    wait_for(update_done(eks, name, update["id"]))
+    described = eks.describe_update(name=name, updateId=update["id"])["update"]
+    assert described["status"] == "Failed"
+    assert described["errors"][0]["resourceIds"] == [name]
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    assert cluster["status"] == "ACTIVE"
+    assert cluster["resourcesVpcConfig"]["endpointPrivateAccess"] is False
+
+
+def test_control_api_rejects_bad_requests(emu: Emulator) -> None:
+    assert emu.control("POST", "faults", {"error": "ThrottlingException"})[0] == 400
+    assert emu.control("POST", "faults", {"operation": "X", "error": "Y", "times": 0})[0] == 400
+    assert emu.control("GET", "nothing-here")[0] == 404
+    emu.control("POST", "faults", {"operation": "Never", "error": "ServerError"})
+    assert emu.control("DELETE", "faults") == (200, {"reset": "faults"})
+    assert emu.control("GET", "faults")[1] == {"faults": []}
+
+
+# ---------------------------------------------------------------- EC2 as clusterform reads it
+
+
+def test_ec2_batched_describes_and_vpc_dns_attributes(ec2: Any, net: Network) -> None:
+    other = make_network(ec2, "10.30")
+    assert {v["VpcId"] for v in ec2.describe_vpcs(VpcIds=[net.vpc, other.vpc])["Vpcs"]} == {net.vpc, other.vpc}
+    ids = net.subnets + other.subnets[:1]
+    assert {s["SubnetId"] for s in ec2.describe_subnets(SubnetIds=ids)["Subnets"]} == set(ids)
+    groups = [net.group, other.group]
+    assert {g["GroupId"] for g in ec2.describe_security_groups(GroupIds=groups)["SecurityGroups"]} == set(groups)
+    # A new non-default VPC: DNS support on, DNS hostnames off (as in AWS).
+    assert ec2.describe_vpc_attribute(VpcId=net.vpc, Attribute="enableDnsSupport")["EnableDnsSupport"]["Value"] is True
+    assert ec2.describe_vpc_attribute(VpcId=net.vpc, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"] is False
+    # Known moto gap (README): no default DHCP options set; VPCs report "default".
+    assert ec2.describe_vpcs(VpcIds=[net.vpc])["Vpcs"][0]["DhcpOptionsId"] == "default"
+    assert error_of(lambda: ec2.describe_subnets(SubnetIds=[net.subnets[0], "subnet-00000000"]))[1] == "InvalidSubnetID.NotFound"
+
+
+# ---------------------------------------------------------------- --plain is plain moto
+
+
+def test_plain_mode_shows_motos_gaps(plain: Emulator) -> None:
+    assert plain.first_line == f"ready on 127.0.0.1:{plain.port}"
+    assert plain.control("GET", "health")[1]["mode"] == "plain"
+    ec2, eks = plain.client("ec2"), plain.client("eks")
+    network = make_network(ec2)
+    cluster = eks.create_cluster(name="plain", roleArn=ROLE, resourcesVpcConfig={
+        "subnetIds": network.subnets[:2], "endpointPublicAccess": False, "endpointPrivateAccess": False})["cluster"]
+    # Active at once, and both endpoints disabled accepted.
+    assert cluster["status"] == "ACTIVE"
+    response = eks.update_cluster_config(name="plain", resourcesVpcConfig={"endpointPrivateAccess": True})
+    assert "update" not in response  # no update object
+    vpc = eks.describe_cluster(name="plain")["cluster"]["resourcesVpcConfig"]
+    assert "subnetIds" not in vpc  # replaced wholesale
+    with pytest.raises(ClientError) as info:
+        eks.describe_update(name="plain", updateId="any")
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert info.value.response["Error"]["Code"] == "404"  # an HTML page, not an AWS error
+    assert plain.control("GET", "calls")[1]["services"]["eks"]["UpdateClusterConfig"] == 1

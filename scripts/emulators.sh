@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the local cloud emulators' Python environment (.venv) if needed. Sourced by the
+# test and example scripts; CI starts from a fresh machine, so this must work from nothing.
+set -euo pipefail
+
+ensure_emulator_env() {
+  local root="$1"
+  local stamp="$root/.venv/.requirements"
+  if [ -x "$root/.venv/bin/python" ] && cmp -s "$root/emulators/aws/requirements.txt" "$stamp" 2>/dev/null; then
+    return 0
+  fi
+  echo "==> installing the AWS emulator (moto) into .venv"
+  python3 -m venv "$root/.venv"
+  "$root/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/emulators/aws/requirements.txt"
+  cp "$root/emulators/aws/requirements.txt" "$stamp"
+}
+
+# Starts the AWS emulator on a free port and exports what the SDK needs to use it.
+start_aws_emulator() {
+  local root="$1"
+  local dir
+  dir=$(mktemp -d)
+  "$root/.venv/bin/python" "$root/emulators/aws/launcher.py" --port 0 --ready-file "$dir/port" \
+    --create-seconds 1 --update-seconds 1 --delete-seconds 0.5 >/dev/null &
+  AWS_EMULATOR_PID=$!
+  for _ in $(seq 1 600); do
+    [ -s "$dir/port" ] && break
+    kill -0 "$AWS_EMULATOR_PID" 2>/dev/null || { echo "the AWS emulator failed to start" >&2; return 1; }
+    sleep 0.1
+  done
+  [ -s "$dir/port" ] || { echo "the AWS emulator did not start within 60 s" >&2; return 1; }
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$dir/port")"
+  export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+  export AWS_EC2_METADATA_DISABLED=true CLUSTERFORM_POLL_INTERVAL_MS=200
+  export AWS_EMULATOR_PID
+}

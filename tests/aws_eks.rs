@@ -1,0 +1,268 @@
+//! End-to-end EKS scenarios: HCL through the real binary against the local AWS emulator.
+
+mod common;
+
+use common::aws::AwsEmulator;
+use common::{Project, Run};
+
+const NETWORK: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = DNS_HOSTNAMES
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "us-east-1b"
+}
+"#;
+
+fn cluster(endpoint: &str) -> String {
+    format!(
+        r#"
+resource "aws_eks_cluster" "dev" {{
+  name     = "dev"
+  role_arn = "arn:aws:iam::123456789012:role/eks-cluster"
+
+  vpc_config {{
+    subnet_ids = [aws_subnet.a.id, aws_subnet.b.id]
+{endpoint}
+  }}
+}}
+"#
+    )
+}
+
+fn project(endpoint: &str, dns_hostnames: bool) -> Project {
+    let network = NETWORK.replace(
+        "DNS_HOSTNAMES",
+        if dns_hostnames { "true" } else { "false" },
+    );
+    Project::with_files(&[("network.tf", &network), ("cluster.tf", &cluster(endpoint))])
+}
+
+fn run(p: &Project, emu: &AwsEmulator, args: &[&str]) -> Run {
+    let env = emu.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    p.run_env(args, &env)
+}
+
+fn set_endpoint(p: &Project, endpoint: &str) {
+    p.write("cluster.tf", &cluster(endpoint));
+}
+
+fn cluster_state(p: &Project) -> serde_json::Value {
+    let state = p.state();
+    state["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["type"] == "aws_eks_cluster"))
+        .map(|r| r["instances"][0]["attributes"].clone())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+const PUBLIC_PRIVATE: &str = "    endpoint_private_access = true\n    public_access_cidrs     = [\"203.0.113.0/24\", \"198.51.100.0/24\"]";
+const PRIVATE_ONLY: &str =
+    "    endpoint_private_access = true\n    endpoint_public_access  = false";
+
+#[test]
+fn a_public_cluster_is_created_and_then_plans_clean() {
+    let emu = AwsEmulator::start();
+    let p = project("", false);
+    run(&p, &emu, &["apply", "--auto-approve"])
+        .success()
+        .stdout_has(&[
+            "API server endpoint: public (0.0.0.0/0) (new cluster)",
+            "Apply complete! Resources: 4 added",
+        ])
+        .stderr_has(&[
+            "Finding: public API server endpoint open to the internet",
+            "aws_eks_cluster.dev: Creation complete",
+        ]);
+    let c = cluster_state(&p);
+    assert_eq!(c["status"], "ACTIVE");
+    assert_eq!(
+        c["vpc_config"][0]["public_access_cidrs"],
+        serde_json::json!(["0.0.0.0/0"])
+    );
+    assert!(
+        c["endpoint"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("https://")),
+        "{c}"
+    );
+    run(&p, &emu, &["plan", "--detailed-exitcode"])
+        .success()
+        .stdout_has(&["No changes."]);
+}
+
+#[test]
+fn endpoint_transitions_send_one_update_each_and_replan_clean() {
+    let emu = AwsEmulator::start();
+    let p = project("", true);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    let steps = [
+        (PUBLIC_PRIVATE, "API server endpoint: public (0.0.0.0/0) → public (198.51.100.0/24, 203.0.113.0/24) and private"),
+        (PRIVATE_ONLY, "→ private only — kubectl, helm and CI from outside the VPC will stop working"),
+        ("", "API server endpoint: private only → public (0.0.0.0/0) — the API server becomes reachable from the whole internet"),
+    ];
+    for (endpoint, line) in steps {
+        set_endpoint(&p, endpoint);
+        run(&p, &emu, &["plan", "--detailed-exitcode"])
+            .code(2)
+            .stdout_has(&[line, "Plan: 0 to add, 1 to change, 0 to destroy."]);
+        emu.reset_calls();
+        run(&p, &emu, &["apply", "--auto-approve"]).success();
+        assert_eq!(
+            emu.calls().get("UpdateClusterConfig").copied(),
+            Some(1),
+            "exactly one update per transition"
+        );
+        run(&p, &emu, &["plan", "--detailed-exitcode"])
+            .success()
+            .stdout_has(&["No changes."]);
+    }
+    let vpc = &cluster_state(&p)["vpc_config"][0];
+    assert_eq!(vpc["endpoint_private_access"], false);
+    assert_eq!(vpc["public_access_cidrs"], serde_json::json!(["0.0.0.0/0"]));
+}
+
+#[test]
+fn both_endpoints_disabled_is_refused_before_any_api_call() {
+    let emu = AwsEmulator::start();
+    let p = project(
+        "    endpoint_public_access  = false\n    endpoint_private_access = false",
+        true,
+    );
+    emu.reset_calls();
+    run(&p, &emu, &["plan"]).failure().stderr_has(&[
+        "error: Cluster would have no API server endpoint",
+        "private access must be enabled to disable public access",
+        "cluster.tf:",
+    ]);
+    let mutating: u64 = emu
+        .calls()
+        .iter()
+        .filter(|(k, _)| !k.starts_with("Describe"))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(mutating, 0, "no change may be sent: {:?}", emu.calls());
+    assert_eq!(
+        emu.calls().values().sum::<u64>(),
+        0,
+        "not even a read: {:?}",
+        emu.calls()
+    );
+}
+
+#[test]
+fn a_private_endpoint_on_a_vpc_without_dns_hostnames_is_refused_at_plan_time() {
+    let emu = AwsEmulator::start();
+    let p = project(PRIVATE_ONLY, false);
+    emu.reset_calls();
+    run(&p, &emu, &["plan"]).failure().stderr_has(&[
+        "error: Private EKS endpoint needs VPC DNS",
+        "network.tf:",
+        "enable_dns_hostnames = true",
+    ]);
+    assert!(
+        emu.calls().keys().all(|k| k.starts_with("Describe")),
+        "{:?}",
+        emu.calls()
+    );
+}
+
+#[test]
+fn an_update_that_arrives_during_another_waits_and_succeeds() {
+    let emu = AwsEmulator::start();
+    let p = project("", true);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    emu.fault("UpdateClusterConfig", "ResourceInUseException", 2);
+    set_endpoint(&p, PUBLIC_PRIVATE);
+    run(&p, &emu, &["apply", "--auto-approve"])
+        .success()
+        .stderr_has(&["another update is in progress"]);
+    run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
+}
+
+#[test]
+fn refresh_reads_are_batched_per_type() {
+    let emu = AwsEmulator::start();
+    let p = project("", true);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    emu.reset_calls();
+    run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
+    let calls = emu.calls();
+    assert_eq!(calls.get("DescribeSubnets").copied(), Some(1), "{calls:?}");
+    assert_eq!(calls.get("DescribeVpcs").copied(), Some(1), "{calls:?}");
+    assert_eq!(calls.get("DescribeCluster").copied(), Some(1), "{calls:?}");
+}
+
+#[test]
+fn destroy_removes_everything() {
+    let emu = AwsEmulator::start();
+    let p = project("", true);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    run(&p, &emu, &["destroy", "--auto-approve"])
+        .success()
+        .stdout_has(&["Destroy complete! Resources: 4 destroyed."]);
+    assert_eq!(run(&p, &emu, &["state", "list"]).stdout, "");
+    run(&p, &emu, &["plan", "--detailed-exitcode"])
+        .code(2)
+        .stdout_has(&["Plan: 4 to add"]);
+}
+
+#[test]
+fn import_adopts_an_existing_cluster_with_no_diff() {
+    let emu = AwsEmulator::start();
+    let first = project(PUBLIC_PRIVATE, true);
+    run(&first, &emu, &["apply", "--auto-approve"]).success();
+    let state = first.state();
+    let id_of = |ty: &str, name: &str| -> String {
+        state["resources"]
+            .as_array()
+            .and_then(|rs| rs.iter().find(|r| r["type"] == ty && r["name"] == name))
+            .and_then(|r| r["instances"][0]["attributes"]["id"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let second = project(PUBLIC_PRIVATE, true);
+    for (addr, ty, name) in [
+        ("aws_vpc.main", "aws_vpc", "main"),
+        ("aws_subnet.a", "aws_subnet", "a"),
+        ("aws_subnet.b", "aws_subnet", "b"),
+        ("aws_eks_cluster.dev", "aws_eks_cluster", "dev"),
+    ] {
+        run(&second, &emu, &["import", addr, &id_of(ty, name)])
+            .success()
+            .stdout_has(&["Import successful!"]);
+    }
+    run(&second, &emu, &["plan", "--detailed-exitcode"])
+        .success()
+        .stdout_has(&["No changes."]);
+}
+
+#[test]
+fn plain_moto_without_update_objects_is_handled() {
+    let emu = AwsEmulator::start_plain();
+    let p = project("", true);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
+    set_endpoint(&p, PUBLIC_PRIVATE);
+    // Plain moto answers UpdateClusterConfig without an update object: clusterform must fall
+    // back to watching the cluster's status instead of waiting for an update forever.
+    run(&p, &emu, &["apply", "--auto-approve"])
+        .success()
+        .stderr_has(&["aws_eks_cluster.dev: Modifications complete"]);
+}

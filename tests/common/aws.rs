@@ -1,0 +1,156 @@
+//! The local AWS for end-to-end tests: moto with EKS patched to behave as documented
+//! (`emulators/aws/launcher.py`), started on a free loopback port for one test.
+//!
+//! A missing Python environment is a test failure that says how to install it, never a skip.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+
+pub struct AwsEmulator {
+    child: Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn python() -> PathBuf {
+    std::env::var_os("CLUSTERFORM_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv/bin/python"))
+}
+
+impl AwsEmulator {
+    /// Starts the documented-EKS emulator with short timings.
+    pub fn start() -> AwsEmulator {
+        Self::start_with(&[
+            "--create-seconds",
+            "0.6",
+            "--update-seconds",
+            "0.6",
+            "--delete-seconds",
+            "0.3",
+        ])
+    }
+
+    /// Starts plain, unpatched moto.
+    pub fn start_plain() -> AwsEmulator {
+        Self::start_with(&["--plain"])
+    }
+
+    fn start_with(extra: &[&str]) -> AwsEmulator {
+        let py = python();
+        assert!(
+            py.exists(),
+            "the AWS emulator needs {}: run `python3 -m venv .venv && .venv/bin/pip install -r emulators/aws/requirements.txt` (scripts/test.sh does this)",
+            py.display()
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ready = dir.path().join("port");
+        let child = Command::new(&py)
+            .arg(repo().join("emulators/aws/launcher.py"))
+            .args(["--port", "0", "--ready-file"])
+            .arg(&ready)
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the AWS emulator");
+        let mut emu = AwsEmulator {
+            child,
+            port: 0,
+            _dir: dir,
+        };
+        let started = Instant::now();
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&ready) {
+                if let Ok(port) = text.trim().parse() {
+                    emu.port = port;
+                    return emu;
+                }
+            }
+            if let Ok(Some(status)) = emu.child.try_wait() {
+                panic!("the AWS emulator exited before it was ready ({status})");
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the AWS emulator did not start within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The environment a clusterform run needs to use this emulator, and nothing else.
+    pub fn env(&self) -> Vec<(String, String)> {
+        [
+            ("AWS_ENDPOINT_URL", self.url()),
+            ("AWS_REGION", "us-east-1".to_string()),
+            ("AWS_ACCESS_KEY_ID", "testing".to_string()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".to_string()),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+            ("AWS_CONFIG_FILE", "/nonexistent".to_string()),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent".to_string()),
+            ("CLUSTERFORM_POLL_INTERVAL_MS", "100".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    fn control(&self, method: &str, path: &str, body: Option<&str>) -> Json {
+        // A tiny HTTP/1.1 client: the control endpoints are plain JSON on loopback.
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port))
+            .expect("connect to the emulator");
+        let body = body.unwrap_or("");
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(req.as_bytes()).expect("send");
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).expect("read");
+        let json = resp.split("\r\n\r\n").nth(1).unwrap_or("null");
+        serde_json::from_str(json).unwrap_or(Json::Null)
+    }
+
+    /// API calls made so far, by operation name.
+    pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
+        let v = self.control("GET", "/_emulator/calls", None);
+        v.get("operations")
+            .and_then(Json::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn reset_calls(&self) {
+        self.control("POST", "/_emulator/calls/reset", None);
+    }
+
+    /// Makes the next `times` calls of `operation` fail with `error`.
+    pub fn fault(&self, operation: &str, error: &str, times: u32) {
+        let body =
+            format!(r#"{{"operation": "{operation}", "error": "{error}", "times": {times}}}"#);
+        self.control("POST", "/_emulator/faults", Some(&body));
+    }
+}
+
+impl Drop for AwsEmulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
