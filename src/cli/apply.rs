@@ -165,7 +165,7 @@ async fn execute(
     opts: &PlanOptions,
     stop: tokio_util::sync::CancellationToken,
 ) -> Exit {
-    let writer = StateWriter::new(prepared.state.clone(), prepared.backend.clone());
+    let writer = StateWriter::new((*prepared.state).clone(), prepared.backend.clone());
     let settings = ApplySettings {
         parallelism: opts.parallelism.max(1),
         progress_interval: env_duration(

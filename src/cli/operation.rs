@@ -27,7 +27,7 @@ pub struct Prepared {
     pub backend: Arc<dyn Backend>,
     pub lock: Option<StateLock>,
     /// The stored state; `stored` is false when there was none yet.
-    pub state: State,
+    pub state: Arc<State>,
     pub stored: bool,
 }
 
@@ -94,7 +94,7 @@ fn prepare_inner(
         warnings: diags,
         backend,
         lock,
-        state,
+        state: Arc::new(state),
         stored,
     })
 }

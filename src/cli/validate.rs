@@ -37,7 +37,7 @@ pub async fn run(ws: &Workspace, ui: &Ui, _args: ValidateArgs) -> Exit {
         loaded.config.clone(),
         loaded.graph.clone(),
         loaded.registry.clone(),
-        crate::state::State::new(),
+        std::sync::Arc::new(crate::state::State::new()),
         unknowns,
     );
     run.offline = true;

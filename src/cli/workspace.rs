@@ -82,7 +82,7 @@ pub fn load(ws: &Workspace, ui: &Ui) -> Option<(Loaded, Diagnostics)> {
         loaded.config.clone(),
         loaded.graph.clone(),
         loaded.registry.clone(),
-        crate::state::State::new(),
+        Arc::new(crate::state::State::new()),
         BTreeMap::new(),
     );
     diags.extend(crate::plan::planner::validate_static(&run_probe));

@@ -104,9 +104,8 @@ pub fn decode_into(module: &mut Module, body: &Body, diags: &mut Diagnostics) {
                     Mode::Managed
                 };
                 if let Some(r) = decode_resource(block, mode, &dir, diags) {
-                    if let Some(prev) = module.resources.iter().find(|p| {
-                        p.mode == r.mode && p.type_name == r.type_name && p.name == r.name
-                    }) {
+                    let key = (r.mode, r.type_name.clone(), r.name.clone());
+                    if let Some(prev) = module.resource_positions.get(&key).map(|i| &module.resources[*i]) {
                         let what = if mode == Mode::Data {
                             "data source"
                         } else {
@@ -117,6 +116,7 @@ pub fn decode_into(module: &mut Module, body: &Body, diags: &mut Diagnostics) {
                                 .hint("each resource block needs a unique name within its type; use count or for_each for several instances"),
                         );
                     } else {
+                        module.resource_positions.insert(key, module.resources.len());
                         module.resources.push(r);
                     }
                 }

@@ -186,6 +186,7 @@ fn load_module(
         outputs: BTreeMap::new(),
         providers: Vec::new(),
         resources: Vec::new(),
+        resource_positions: std::collections::HashMap::new(),
         module_calls: BTreeMap::new(),
         backend: None,
     };

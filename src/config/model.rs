@@ -20,6 +20,8 @@ pub struct Module {
     pub outputs: BTreeMap<String, Output>,
     pub providers: Vec<ProviderConfig>,
     pub resources: Vec<Resource>,
+    /// Where each (mode, type, name) is in `resources`, for duplicate checks and lookups.
+    pub resource_positions: std::collections::HashMap<(Mode, String, String), usize>,
     pub module_calls: BTreeMap<String, ModuleCall>,
     pub backend: Option<BackendConfig>,
 }

@@ -45,7 +45,7 @@ impl Run {
         config: Arc<Config>,
         graph: Arc<DepGraph>,
         registry: Arc<Registry>,
-        prior_state: State,
+        prior_state: Arc<State>,
         root_variables: BTreeMap<String, Value>,
     ) -> Run {
         let mut values = Values::default();
@@ -60,7 +60,7 @@ impl Run {
             values: Arc::new(Mutex::new(values)),
             providers: Arc::new(Mutex::new(HashMap::new())),
             diags: Arc::new(Mutex::new(Diagnostics::new())),
-            prior_state: Arc::new(prior_state),
+            prior_state,
             refreshed: Arc::new(Mutex::new(BTreeMap::new())),
             offline: false,
             resource_index: Arc::new(resource_index(&config_for_index)),

@@ -29,6 +29,9 @@ struct Builder<'c> {
     config: &'c Config,
     graph: DepGraph,
     diags: Diagnostics,
+    /// Edges added so far: petgraph's own check walks every edge of the node, which is
+    /// quadratic for a provider used by thousands of resources.
+    edges: std::collections::HashSet<(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex)>,
 }
 
 /// Builds the graph, reporting undeclared references and cycles.
@@ -42,6 +45,7 @@ pub fn build(config: &Config) -> (DepGraph, Diagnostics) {
             providers: HashMap::new(),
         },
         diags: Diagnostics::new(),
+        edges: std::collections::HashSet::new(),
     };
     for module in config.modules() {
         b.add_nodes(module);
@@ -66,7 +70,7 @@ impl<'c> Builder<'c> {
 
     fn edge(&mut self, from: &Node, to: &Node) {
         if let (Some(a), Some(b)) = (self.graph.node_index(from), self.graph.node_index(to)) {
-            if !self.graph.graph.contains_edge(a, b) {
+            if self.edges.insert((a, b)) {
                 self.graph.graph.add_edge(a, b, ());
             }
         }

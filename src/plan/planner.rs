@@ -177,7 +177,7 @@ pub async fn plan(
     }
 
     let mut c = std::mem::take(&mut *lock(&collected));
-    let drift = drift(&run);
+    let drift = drift(&run, &refresher.stored);
     plan_deletes(&run, &settings, &mut c);
     if !run.offline {
         check_across(&run, &c).await;
@@ -611,7 +611,6 @@ fn plan_deletes(run: &Run, settings: &PlanSettings, c: &mut Collected) {
     if settings.mode == PlanMode::RefreshOnly {
         return;
     }
-    let refreshed = lock(&run.refreshed).clone();
     for (addr, rs, inst) in run.prior_state.instances() {
         if addr.resource.mode != Mode::Managed {
             continue;
@@ -619,7 +618,7 @@ fn plan_deletes(run: &Run, settings: &PlanSettings, c: &mut Collected) {
         if settings.mode == PlanMode::Normal && c.claimed.contains(&addr) {
             continue;
         }
-        let Some(Some(before)) = refreshed.get(&addr).cloned() else {
+        let Some(Some(before)) = lock(&run.refreshed).get(&addr).cloned() else {
             continue;
         };
         let config = run.resource_config(&addr.resource);
@@ -667,25 +666,24 @@ fn plan_deletes(run: &Run, settings: &PlanSettings, c: &mut Collected) {
 }
 
 /// Changes made outside clusterform: stored state against what refresh found.
-fn drift(run: &Run) -> Vec<ResourceChange> {
-    let stored = super::refresh::stored_values(run, &run.prior_state);
+fn drift(run: &Run, stored: &BTreeMap<InstanceAddr, (Value, String)>) -> Vec<ResourceChange> {
     let refreshed = lock(&run.refreshed);
     let mut out = Vec::new();
     for (addr, (before, provider)) in stored {
         if addr.resource.mode != Mode::Managed {
             continue;
         }
-        let (action, after) = match refreshed.get(&addr) {
+        let (action, after) = match refreshed.get(addr) {
             Some(None) => (Action::Delete, None),
-            Some(Some(v)) if !v.same_as(&before) => (Action::Update, Some(v.clone())),
+            Some(Some(v)) if !v.same_as(before) => (Action::Update, Some(v.clone())),
             _ => continue,
         };
         out.push(ResourceChange {
-            addr,
-            provider,
+            addr: addr.clone(),
+            provider: provider.clone(),
             action,
             reason: None,
-            before: Some(before),
+            before: Some(before.clone()),
             after,
             replace_paths: Vec::new(),
             sensitive_changes: Vec::new(),

@@ -22,6 +22,8 @@ type Pending = Arc<tokio::sync::Mutex<Vec<JoinHandle<()>>>>;
 pub struct Refresher {
     batches: Mutex<HashMap<ProviderKey, Batches>>,
     pending: Mutex<HashMap<ProviderKey, Pending>>,
+    /// The state's objects as stored, for finding drift once refresh is done.
+    pub stored: BTreeMap<InstanceAddr, (Value, String)>,
     enabled: bool,
 }
 
@@ -47,25 +49,26 @@ pub fn stored_values(run: &Run, state: &State) -> BTreeMap<InstanceAddr, (Value,
 
 impl Refresher {
     pub fn new(run: &Run, enabled: bool) -> Refresher {
-        let r = Refresher {
+        let mut r = Refresher {
             enabled,
             ..Refresher::default()
         };
-        let stored = stored_values(run, &run.prior_state);
+        r.stored = stored_values(run, &run.prior_state);
         let mut refreshed = lock(&run.refreshed);
-        for (addr, (value, provider)) in stored {
+        for (addr, (value, provider)) in &r.stored {
+            let (addr, provider) = (addr.clone(), provider.as_str());
             if addr.resource.mode != Mode::Managed {
                 continue;
             }
             refreshed.insert(addr.clone(), Some(value.clone()));
             if enabled {
-                let key = run.provider_key_for(&addr.resource, Some(&provider));
+                let key = run.provider_key_for(&addr.resource, Some(provider));
                 lock(&r.batches)
                     .entry(key)
                     .or_default()
                     .entry(addr.resource.type_name.clone())
                     .or_default()
-                    .push((addr, value));
+                    .push((addr, value.clone()));
             }
         }
         r

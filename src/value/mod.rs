@@ -234,7 +234,16 @@ impl Value {
 
     /// True when `self` is equal to `other` once marks are ignored.
     pub fn same_as(&self, other: &Value) -> bool {
-        self.clone().strip_marks().0 == other.clone().strip_marks().0
+        match (self.unmarked(), other.unmarked()) {
+            (Value::List(a), Value::List(b)) | (Value::Set(a), Value::Set(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y))
+            }
+            (Value::Object(a), Value::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && va.same_as(vb))
+            }
+            (a, b) => a == b,
+        }
     }
 }
 
