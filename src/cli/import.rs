@@ -117,7 +117,8 @@ async fn import(
         ));
     };
     let provider_addr = planned.run.provider_state_address(&key);
-    let writer = crate::apply::StateWriter::new((*prepared.state).clone(), prepared.backend.clone());
+    let writer =
+        crate::apply::StateWriter::new((*prepared.state).clone(), prepared.backend.clone());
     writer
         .record(&addr, &provider_addr, Some(&value), &[])
         .await

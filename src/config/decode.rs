@@ -105,7 +105,11 @@ pub fn decode_into(module: &mut Module, body: &Body, diags: &mut Diagnostics) {
                 };
                 if let Some(r) = decode_resource(block, mode, &dir, diags) {
                     let key = (r.mode, r.type_name.clone(), r.name.clone());
-                    if let Some(prev) = module.resource_positions.get(&key).map(|i| &module.resources[*i]) {
+                    if let Some(prev) = module
+                        .resource_positions
+                        .get(&key)
+                        .map(|i| &module.resources[*i])
+                    {
                         let what = if mode == Mode::Data {
                             "data source"
                         } else {
@@ -116,7 +120,9 @@ pub fn decode_into(module: &mut Module, body: &Body, diags: &mut Diagnostics) {
                                 .hint("each resource block needs a unique name within its type; use count or for_each for several instances"),
                         );
                     } else {
-                        module.resource_positions.insert(key, module.resources.len());
+                        module
+                            .resource_positions
+                            .insert(key, module.resources.len());
                         module.resources.push(r);
                     }
                 }
