@@ -22,7 +22,7 @@ echo "==> cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 
 echo "==> cargo test"
-cargo test --all-targets --locked
+cargo test --lib --bins --tests --locked
 
 echo "==> examples"
 bash scripts/examples.sh
