@@ -157,6 +157,9 @@ pub async fn make_plan(
         variables: planfile::record_variables(&p.variables),
     };
     let planned = crate::plan::plan(run, settings, meta, stop).await;
+    if std::env::var("CLUSTERFORM_LOG").is_ok_and(|v| v.eq_ignore_ascii_case("debug")) {
+        log_api_calls(ui, &planned.run);
+    }
     let diags = crate::engine::run::lock(&planned.run.diags).clone();
     ui.diagnostics(&diags, &p.loaded.config.sources);
     if diags.has_errors() {
@@ -168,6 +171,26 @@ pub async fn make_plan(
         return None;
     }
     Some(planned)
+}
+
+/// One debug line per provider: how many API calls planning made, by operation.
+fn log_api_calls(ui: &Ui, run: &Run) {
+    let providers = crate::engine::run::lock(&run.providers).clone();
+    let mut keys: Vec<_> = providers.keys().cloned().collect();
+    keys.sort();
+    for key in keys {
+        let calls = providers[&key].api_calls();
+        if calls.is_empty() {
+            continue;
+        }
+        let total: usize = calls.values().sum();
+        let list: Vec<String> = calls.iter().map(|(op, n)| format!("{op}={n}")).collect();
+        ui.err(&format!(
+            "[debug] provider {}: {total} API calls while planning: {}\n",
+            key.1,
+            list.join(", ")
+        ));
+    }
 }
 
 /// Ctrl-C once: start nothing new, let running operations finish, save state.

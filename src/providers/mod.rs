@@ -164,4 +164,9 @@ pub trait Provider: Send + Sync {
     async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics>;
 
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse;
+
+    /// API calls made so far, by operation, for `CLUSTERFORM_LOG=debug` and tests.
+    fn api_calls(&self) -> BTreeMap<String, usize> {
+        BTreeMap::new()
+    }
 }

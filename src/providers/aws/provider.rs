@@ -325,6 +325,13 @@ impl Provider for AwsProvider {
             .map_err(Diagnostics::from)
     }
 
+    fn api_calls(&self) -> std::collections::BTreeMap<String, usize> {
+        self.clients
+            .get()
+            .map(|c| c.calls.snapshot())
+            .unwrap_or_default()
+    }
+
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse {
         let c = match self.clients() {
             Ok(c) => c,
