@@ -266,3 +266,149 @@ fn plain_moto_without_update_objects_is_handled() {
         .success()
         .stderr_has(&["aws_eks_cluster.dev: Modifications complete"]);
 }
+
+#[test]
+fn drift_made_behind_clusterforms_back_is_reported_and_corrected() {
+    let emu = AwsEmulator::start();
+    let p = project("", true);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let eks = emu.eks_client().await;
+        let vpc = aws_sdk_eks::types::VpcConfigRequest::builder()
+            .endpoint_private_access(true)
+            .build();
+        eks.update_cluster_config()
+            .name("dev")
+            .resources_vpc_config(vpc)
+            .send()
+            .await
+            .expect("update behind clusterform's back");
+        for _ in 0..100 {
+            let c = eks
+                .describe_cluster()
+                .name("dev")
+                .send()
+                .await
+                .expect("describe");
+            if c.cluster().and_then(|c| c.status()).map(|s| s.as_str()) == Some("ACTIVE") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    });
+    run(&p, &emu, &["plan", "--detailed-exitcode"])
+        .code(2)
+        .stdout_has(&[
+            "Note: Objects have changed outside of clusterform",
+            "# aws_eks_cluster.dev has changed",
+            "~ endpoint_private_access = false -> true",
+            "API server endpoint: public (0.0.0.0/0) and private → public (0.0.0.0/0)",
+        ]);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
+    assert_eq!(
+        cluster_state(&p)["vpc_config"][0]["endpoint_private_access"],
+        false
+    );
+}
+
+#[test]
+fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
+    let emu = AwsEmulator::start_slow("4");
+    let p = project("", true);
+    let env = emu.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut bg = p.spawn_env(&["apply", "--auto-approve"], &env);
+    common::wait_until(
+        std::time::Duration::from_secs(30),
+        "the cluster creation to start",
+        || {
+            bg.stderr_so_far()
+                .contains("aws_eks_cluster.dev: Creating...")
+        },
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    bg.kill();
+    let state = p.state();
+    let types: Vec<&str> = state["resources"]
+        .as_array()
+        .map(|rs| rs.iter().filter_map(|r| r["type"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        types.contains(&"aws_subnet") && !types.contains(&"aws_eks_cluster"),
+        "{types:?}"
+    );
+    // The lock of the killed run is left behind, as it should be; clear it as a user would.
+    let id = p
+        .lock_info()
+        .and_then(|l| l["ID"].as_str().map(str::to_string))
+        .expect("a lock left behind");
+    run(&p, &emu, &["force-unlock", &id]).success();
+    run(&p, &emu, &["apply", "--auto-approve"])
+        .success()
+        .stderr_has(&["adopting it"]);
+    run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
+}
+
+#[test]
+fn data_sources_build_on_existing_networks() {
+    let emu = AwsEmulator::start();
+    let net = project("", true);
+    run(&net, &emu, &["apply", "--auto-approve"]).success();
+    let vpc_id = net.state()["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["type"] == "aws_vpc"))
+        .and_then(|r| {
+            r["instances"][0]["attributes"]["id"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .expect("vpc id");
+    let lookup = Project::with_files(&[(
+        "main.tf",
+        &format!(
+            "provider \"aws\" {{\n  region = \"us-east-1\"\n}}\n\ndata \"aws_vpc\" \"shared\" {{\n  id = \"{vpc_id}\"\n}}\n\ndata \"aws_eks_cluster\" \"dev\" {{\n  name = \"dev\"\n}}\n\noutput \"cidr\" {{\n  value = data.aws_vpc.shared.cidr_block\n}}\n\noutput \"private\" {{\n  value = data.aws_eks_cluster.dev.vpc_config[0].endpoint_private_access\n}}\n"
+        ),
+    )]);
+    run(&lookup, &emu, &["apply", "--auto-approve"]).success();
+    run(&lookup, &emu, &["output", "cidr"])
+        .success()
+        .stdout_has(&["\"10.0.0.0/16\""]);
+    run(&lookup, &emu, &["output", "private"])
+        .success()
+        .stdout_has(&["false"]);
+}
+
+#[test]
+fn missing_credentials_say_what_was_tried() {
+    let emu = AwsEmulator::start();
+    let p = project("", true);
+    let mut env = emu.env();
+    env.retain(|(k, _)| {
+        !k.starts_with("AWS_ACCESS_KEY_ID") && !k.starts_with("AWS_SECRET_ACCESS_KEY")
+    });
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = p.run_env(&["plan"], &env);
+    r.failure().stderr_has(&[
+        "error: No AWS credentials",
+        "environment variables (AWS_ACCESS_KEY_ID",
+        "instance metadata",
+    ]);
+}
+
+#[test]
+fn throttling_is_retried() {
+    let emu = AwsEmulator::start();
+    let p = project("", true);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    emu.fault("DescribeCluster", "ThrottlingException", 2);
+    run(&p, &emu, &["plan", "--detailed-exitcode"])
+        .success()
+        .stdout_has(&["No changes."]);
+    assert!(
+        emu.calls().get("DescribeCluster").copied().unwrap_or(0) >= 3,
+        "{:?}",
+        emu.calls()
+    );
+}

@@ -241,7 +241,8 @@ impl Exec {
             .unwrap_or_default();
         let deps = self.dependencies.get(&inst).cloned().unwrap_or_default();
         match ip.action {
-            Action::NoOp => return ip.prior.clone(),
+            // A no-op's object is what refresh found.
+            Action::NoOp => return lock(&run.refreshed).get(&inst).cloned().flatten(),
             Action::Delete => return ip.prior.clone(),
             _ => {}
         }

@@ -90,6 +90,18 @@ pub struct ResourceChange {
     pub dependencies: Vec<String>,
 }
 
+impl ResourceChange {
+    /// The object after the change. A no-op keeps only `before` in memory and in plan files
+    /// (the two are equal), which halves what large no-op plans hold.
+    pub fn after_value(&self) -> Option<&Value> {
+        match (&self.after, self.action) {
+            (Some(a), _) => Some(a),
+            (None, Action::NoOp) => self.before.as_ref(),
+            (None, _) => None,
+        }
+    }
+}
+
 /// Top-level attributes where a sensitive value changed between `before` and `after`.
 pub fn sensitive_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
     let (Some(b), Some(a)) = (

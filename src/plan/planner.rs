@@ -519,10 +519,13 @@ fn plan_instance(
         run.push(prevent_destroy_error(inst, rc));
         return None;
     }
-    let after = if action == Action::NoOp {
+    // A no-op keeps one copy of the object (in the change's `before`); large plans are
+    // mostly no-ops, so this is where their memory goes.
+    let noop = action == Action::NoOp;
+    let after = if noop {
         prior.clone().unwrap_or(Value::Null)
     } else {
-        resp.planned.clone()
+        resp.planned
     };
     let mut c = lock(collected);
     c.instances.insert(
@@ -530,8 +533,8 @@ fn plan_instance(
         InstancePlan {
             type_name: inst.resource.type_name.clone(),
             provider: key.clone(),
-            prior: prior.clone(),
-            planned: after.clone(),
+            prior: if noop { None } else { prior.clone() },
+            planned: if noop { Value::Null } else { after.clone() },
             action,
             spans: spans.clone(),
         },
@@ -541,9 +544,13 @@ fn plan_instance(
         provider: state_provider.to_string(),
         action,
         reason,
-        sensitive_changes: crate::plan::model::sensitive_changes(prior.as_ref(), Some(&after)),
+        sensitive_changes: if noop {
+            Vec::new()
+        } else {
+            crate::plan::model::sensitive_changes(prior.as_ref(), Some(&after))
+        },
         before: prior,
-        after: Some(after.clone()),
+        after: if noop { None } else { Some(after.clone()) },
         replace_paths: if action.is_replace() {
             resp.requires_replace
         } else {
@@ -666,32 +673,45 @@ fn plan_deletes(run: &Run, settings: &PlanSettings, c: &mut Collected) {
 }
 
 /// Changes made outside clusterform: stored state against what refresh found.
-fn drift(run: &Run, stored: &BTreeMap<InstanceAddr, (Value, String)>) -> Vec<ResourceChange> {
+fn drift(run: &Run, stored: &BTreeMap<InstanceAddr, (u64, String)>) -> Vec<ResourceChange> {
     let refreshed = lock(&run.refreshed);
-    let mut out = Vec::new();
-    for (addr, (before, provider)) in stored {
-        if addr.resource.mode != Mode::Managed {
-            continue;
-        }
-        let (action, after) = match refreshed.get(addr) {
-            Some(None) => (Action::Delete, None),
-            Some(Some(v)) if !v.same_as(before) => (Action::Update, Some(v.clone())),
-            _ => continue,
-        };
-        out.push(ResourceChange {
+    let changed: Vec<(&InstanceAddr, &String, Option<Value>)> = stored
+        .iter()
+        .filter_map(
+            |(addr, (fingerprint, provider))| match refreshed.get(addr) {
+                Some(None) => Some((addr, provider, None)),
+                Some(Some(v)) if v.fingerprint() != *fingerprint => {
+                    Some((addr, provider, Some(v.clone())))
+                }
+                _ => None,
+            },
+        )
+        .collect();
+    drop(refreshed);
+    if changed.is_empty() {
+        return Vec::new();
+    }
+    // Only drifted objects are decoded from the stored state a second time.
+    let before = super::refresh::stored_values(run, &run.prior_state);
+    changed
+        .into_iter()
+        .map(|(addr, provider, after)| ResourceChange {
             addr: addr.clone(),
             provider: provider.clone(),
-            action,
+            action: if after.is_some() {
+                Action::Update
+            } else {
+                Action::Delete
+            },
             reason: None,
-            before: Some(before.clone()),
+            before: before.get(addr).map(|(v, _)| v.clone()),
             after,
             replace_paths: Vec::new(),
             sensitive_changes: Vec::new(),
             notes: Vec::new(),
             dependencies: Vec::new(),
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 /// Lets each provider check its planned objects together (EKS endpoint rules, DNS zones…).
@@ -700,23 +720,26 @@ async fn check_across(run: &Run, c: &Collected) {
         .iter()
         .map(|(k, p)| (k.clone(), p.clone()))
         .collect();
-    let deps: BTreeMap<&InstanceAddr, &[String]> = c
-        .changes
-        .iter()
-        .map(|ch| (&ch.addr, ch.dependencies.as_slice()))
-        .collect();
+    let by_addr: BTreeMap<&InstanceAddr, &ResourceChange> =
+        c.changes.iter().map(|ch| (&ch.addr, ch)).collect();
     for (key, provider) in providers {
         let planned: Vec<PlannedInstance<'_>> = c
             .instances
             .iter()
             .filter(|(_, ip)| ip.provider == key && ip.action != Action::Delete)
-            .map(|(addr, ip)| PlannedInstance {
-                addr,
-                type_name: &ip.type_name,
-                planned: &ip.planned,
-                prior: ip.prior.as_ref(),
-                spans: &ip.spans,
-                dependencies: deps.get(addr).copied().unwrap_or(&[]),
+            .map(|(addr, ip)| {
+                let ch = by_addr.get(addr).copied();
+                PlannedInstance {
+                    addr,
+                    type_name: &ip.type_name,
+                    // No-ops keep their object only in the change.
+                    planned: ch
+                        .and_then(ResourceChange::after_value)
+                        .unwrap_or(&ip.planned),
+                    prior: ch.and_then(|ch| ch.before.as_ref()).or(ip.prior.as_ref()),
+                    spans: &ip.spans,
+                    dependencies: ch.map_or(&[][..], |ch| ch.dependencies.as_slice()),
+                }
             })
             .collect();
         if planned.is_empty() {

@@ -22,8 +22,9 @@ type Pending = Arc<tokio::sync::Mutex<Vec<JoinHandle<()>>>>;
 pub struct Refresher {
     batches: Mutex<HashMap<ProviderKey, Batches>>,
     pending: Mutex<HashMap<ProviderKey, Pending>>,
-    /// The state's objects as stored, for finding drift once refresh is done.
-    pub stored: BTreeMap<InstanceAddr, (Value, String)>,
+    /// A fingerprint of each object as stored, for finding drift once refresh is done (the
+    /// values themselves would double what a large plan holds).
+    pub stored: BTreeMap<InstanceAddr, (u64, String)>,
     enabled: bool,
 }
 
@@ -53,24 +54,27 @@ impl Refresher {
             enabled,
             ..Refresher::default()
         };
-        r.stored = stored_values(run, &run.prior_state);
         let mut refreshed = lock(&run.refreshed);
-        for (addr, (value, provider)) in &r.stored {
-            let (addr, provider) = (addr.clone(), provider.as_str());
+        for (addr, (value, provider)) in stored_values(run, &run.prior_state) {
             if addr.resource.mode != Mode::Managed {
                 continue;
             }
-            refreshed.insert(addr.clone(), Some(value.clone()));
+            r.stored
+                .insert(addr.clone(), (value.fingerprint(), provider.clone()));
             if enabled {
-                let key = run.provider_key_for(&addr.resource, Some(provider));
+                refreshed.insert(addr.clone(), Some(value.clone()));
+                let key = run.provider_key_for(&addr.resource, Some(&provider));
                 lock(&r.batches)
                     .entry(key)
                     .or_default()
                     .entry(addr.resource.type_name.clone())
                     .or_default()
-                    .push((addr, value.clone()));
+                    .push((addr, value));
+            } else {
+                refreshed.insert(addr, Some(value));
             }
         }
+        drop(refreshed);
         r
     }
 

@@ -1,6 +1,7 @@
 //! Where each attribute of a resource was written, so provider diagnostics point at config lines.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::config::body::Body;
 use crate::diag::Span;
@@ -9,7 +10,8 @@ use crate::diag::Span;
 #[derive(Clone, Debug)]
 pub struct ConfigSpans {
     root: Span,
-    paths: BTreeMap<Vec<String>, Span>,
+    /// Shared: every instance of a resource has the same spans.
+    paths: Arc<BTreeMap<Vec<String>, Span>>,
 }
 
 impl ConfigSpans {
@@ -17,14 +19,17 @@ impl ConfigSpans {
     pub fn from_body(body: &Body, root: Span) -> ConfigSpans {
         let mut paths = BTreeMap::new();
         collect(body, &mut Vec::new(), &mut paths);
-        ConfigSpans { root, paths }
+        ConfigSpans {
+            root,
+            paths: Arc::new(paths),
+        }
     }
 
     /// For objects with no configuration (imports, orphans).
     pub fn none(root: Span) -> ConfigSpans {
         ConfigSpans {
             root,
-            paths: BTreeMap::new(),
+            paths: Arc::default(),
         }
     }
 

@@ -177,7 +177,9 @@ fn planned_values(plan: &Plan, registry: &Registry) -> Json {
     }
     let mut resources = Vec::new();
     for c in &plan.changes {
-        let Some(after) = &c.after else { continue };
+        let Some(after) = c.after_value() else {
+            continue;
+        };
         let after = mark_by_schema(registry, &c.addr, after.clone());
         let mut r = resource_fields(&c.addr);
         r.insert(
@@ -203,8 +205,8 @@ fn resource_change_json(c: &ResourceChange, registry: &Registry) -> Json {
         .clone()
         .map(|v| mark_by_schema(registry, &c.addr, v));
     let after = c
-        .after
-        .clone()
+        .after_value()
+        .cloned()
         .map(|v| mark_by_schema(registry, &c.addr, v));
     let mut change = Map::new();
     change.insert("actions".into(), json!(c.action.terraform_actions()));

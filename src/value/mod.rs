@@ -232,6 +232,43 @@ impl Value {
         json::from_json(json)
     }
 
+    /// A hash of the value with marks ignored: equal for values that are [`Value::same_as`].
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        fn feed(v: &Value, h: &mut std::collections::hash_map::DefaultHasher) {
+            match v.unmarked() {
+                Value::Null => 0u8.hash(h),
+                Value::Unknown => 1u8.hash(h),
+                Value::Bool(b) => (2u8, b).hash(h),
+                Value::Number(n) => (3u8, n.as_f64().to_bits()).hash(h),
+                Value::String(s) => (4u8, s).hash(h),
+                Value::List(items) | Value::Set(items) => {
+                    (
+                        if matches!(v.unmarked(), Value::Set(_)) {
+                            6u8
+                        } else {
+                            5u8
+                        },
+                        items.len(),
+                    )
+                        .hash(h);
+                    items.iter().for_each(|i| feed(i, h));
+                }
+                Value::Object(map) => {
+                    (7u8, map.len()).hash(h);
+                    for (k, v) in map {
+                        k.hash(h);
+                        feed(v, h);
+                    }
+                }
+                Value::Sensitive(_) => unreachable!("unmarked() removes the mark"),
+            }
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        feed(self, &mut h);
+        h.finish()
+    }
+
     /// True when `self` is equal to `other` once marks are ignored.
     pub fn same_as(&self, other: &Value) -> bool {
         match (self.unmarked(), other.unmarked()) {

@@ -38,6 +38,31 @@ impl AwsEmulator {
         ])
     }
 
+    /// Starts the emulator with clusters that take `seconds` to create.
+    pub fn start_slow(seconds: &str) -> AwsEmulator {
+        Self::start_with(&[
+            "--create-seconds",
+            seconds,
+            "--update-seconds",
+            "0.6",
+            "--delete-seconds",
+            "0.3",
+        ])
+    }
+
+    /// An EKS client talking to this emulator, for changes made behind clusterform's back.
+    pub async fn eks_client(&self) -> aws_sdk_eks::Client {
+        let creds =
+            aws_sdk_eks::config::Credentials::new("testing", "testing", None, None, "tests");
+        let conf = aws_sdk_eks::Config::builder()
+            .behavior_version(aws_sdk_eks::config::BehaviorVersion::latest())
+            .region(aws_sdk_eks::config::Region::new("us-east-1"))
+            .credentials_provider(creds)
+            .endpoint_url(self.url())
+            .build();
+        aws_sdk_eks::Client::from_conf(conf)
+    }
+
     /// Starts plain, unpatched moto.
     pub fn start_plain() -> AwsEmulator {
         Self::start_with(&["--plain"])

@@ -28,7 +28,12 @@ pub const LOCK: &str = ".terraform.tfstate.lock.info";
 fn inherited_env_to_drop() -> Vec<String> {
     std::env::vars()
         .map(|(k, _)| k)
-        .filter(|k| k.starts_with("TF_VAR_") || k.starts_with("CLUSTERFORM_") || k == "NO_COLOR")
+        .filter(|k| {
+            k.starts_with("TF_VAR_")
+                || k.starts_with("CLUSTERFORM_")
+                || k.starts_with("AWS_")
+                || k == "NO_COLOR"
+        })
         .collect()
 }
 
@@ -158,8 +163,16 @@ impl Project {
 
     /// Starts `clusterform --no-color ARGS` in the background, its output captured as it comes.
     pub fn spawn(&self, args: &[&str]) -> Background {
+        self.spawn_env(args, &[])
+    }
+
+    /// Starts in the background with extra environment variables.
+    pub fn spawn_env(&self, args: &[&str], env: &[(&str, &str)]) -> Background {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("clusterform"));
         cmd.current_dir(self.path()).arg("--no-color").args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         for k in inherited_env_to_drop() {
             cmd.env_remove(k);
         }

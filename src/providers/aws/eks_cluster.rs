@@ -290,9 +290,25 @@ pub async fn create(
     if !logs.is_empty() {
         call = call.logging(logging(&logs, &[]));
     }
-    call.send()
-        .await
-        .map_err(|e| describe(req("CreateCluster", &name), &e))?;
+    if let Err(e) = call.send().await {
+        if code(&e).as_deref() != Some("ResourceInUseException") {
+            return Err(describe(req("CreateCluster", &name), &e));
+        }
+        // The cluster exists. When it is the one an interrupted apply created (same role),
+        // take it over instead of failing, so the next apply finishes the job.
+        let existing = describe_cluster(c, &name).await?;
+        let role = planned.get("role_arn").and_then(Value::as_str);
+        match existing {
+            Some(cl) if cl.role_arn() == role => {
+                ctx.report("a cluster with this name exists already (left by an interrupted apply?); adopting it");
+            }
+            _ => {
+                return Err(describe(req("CreateCluster", &name), &e).hint(format!(
+                    "a different cluster named {name} exists: import it with clusterform import, or choose another name"
+                )))
+            }
+        }
+    }
     ctx.report("EKS accepted the request; waiting for the cluster to become ACTIVE (this usually takes 10 minutes)");
     let cluster = wait_active(c, &name, ctx).await?;
     Ok(to_value(&cluster, default_tags))
