@@ -34,3 +34,28 @@ start_aws_emulator() {
   export AWS_EC2_METADATA_DISABLED=true CLUSTERFORM_POLL_INTERVAL_MS=200
   export AWS_EMULATOR_PID
 }
+
+# Starts the ARM emulator (AKS managedClusters) on a free port and exports the azurerm
+# provider's credentials and endpoints for it.
+start_azure_emulator() {
+  local root="$1"
+  local dir
+  dir=$(mktemp -d)
+  "$root/.venv/bin/python" "$root/emulators/azure/launcher.py" --port 0 --ready-file "$dir/port" \
+    --create-seconds 1 --update-seconds 1 --delete-seconds 0.5 --retry-after 0 >/dev/null &
+  AZURE_EMULATOR_PID=$!
+  for _ in $(seq 1 600); do
+    [ -s "$dir/port" ] && break
+    kill -0 "$AZURE_EMULATOR_PID" 2>/dev/null || { echo "the ARM emulator failed to start" >&2; return 1; }
+    sleep 0.1
+  done
+  [ -s "$dir/port" ] || { echo "the ARM emulator did not start within 60 s" >&2; return 1; }
+  local url="http://127.0.0.1:$(cat "$dir/port")"
+  export ARM_RESOURCE_MANAGER_ENDPOINT="$url" ARM_AUTHORITY_HOST="$url"
+  export ARM_SUBSCRIPTION_ID=00000000-0000-0000-0000-0000000000a1
+  export ARM_TENANT_ID=00000000-0000-0000-0000-0000000000b2
+  export ARM_CLIENT_ID=00000000-0000-0000-0000-0000000000c3
+  export ARM_CLIENT_SECRET=emulator-secret
+  export AZURE_CONFIG_DIR="$dir/azure-cli"
+  export AZURE_EMULATOR_PID
+}

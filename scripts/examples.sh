@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 source scripts/emulators.sh
 ensure_emulator_env "$PWD"
 start_aws_emulator "$PWD"
-trap 'kill "$AWS_EMULATOR_PID" 2>/dev/null || true' EXIT
+start_azure_emulator "$PWD"
+trap 'kill "$AWS_EMULATOR_PID" "$AZURE_EMULATOR_PID" 2>/dev/null || true' EXIT
 
 cargo build --locked --quiet
 cf="$PWD/target/debug/clusterform"
@@ -18,16 +19,16 @@ for dir in examples/*/; do
   work=$(mktemp -d)
   cp -r "$dir". "$work/"
   echo "==> examples/$name"
+  # Each step is checked on its own: `set -e` does not apply inside an `if` condition.
   if ! (
-    set -e
-    cd "$work"
-    "$cf" fmt --check --recursive
-    "$cf" validate --no-color
-    "$cf" plan --no-color --out plan.tfplan
-    "$cf" apply --no-color plan.tfplan
-    "$cf" plan --no-color --detailed-exitcode
-    "$cf" destroy --no-color --auto-approve
-    test "$("$cf" state list)" = ""
+    cd "$work" &&
+      "$cf" fmt --check --recursive &&
+      "$cf" validate --no-color &&
+      "$cf" plan --no-color --out plan.tfplan &&
+      "$cf" apply --no-color plan.tfplan &&
+      "$cf" plan --no-color --detailed-exitcode &&
+      "$cf" destroy --no-color --auto-approve &&
+      test "$("$cf" state list)" = ""
   ); then
     echo "FAILED: examples/$name"
     failed=1

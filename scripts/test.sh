@@ -14,6 +14,7 @@ ensure_emulator_env "$PWD"
 
 echo "==> emulator tests (pytest)"
 .venv/bin/python -m pytest emulators/aws -q
+.venv/bin/python -m pytest emulators/azure -q
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

@@ -51,10 +51,12 @@ def build_app(args: argparse.Namespace) -> control.ControlApp:
 
     timings = {"create": args.create_seconds, "update": args.update_seconds, "delete": args.delete_seconds}
     if not args.plain:
+        import ec2_rules
         import eks_documented
         import eks_lifecycle
 
         eks_documented.install(eks_lifecycle.Timings(**timings))
+        ec2_rules.install()
     control.install_call_hook()
     settings = control.ControlSettings(
         mode="plain" if args.plain else "documented",

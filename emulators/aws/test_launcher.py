@@ -499,3 +499,19 @@ def test_plain_mode_shows_motos_gaps(plain: Emulator) -> None:
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
     assert info.value.response["Error"]["Code"] == "404"  # an HTML page, not an AWS error
     assert plain.control("GET", "calls")[1]["services"]["eks"]["UpdateClusterConfig"] == 1
+
+
+def test_group_rule_descriptions_are_described(ec2: Any, net: Network) -> None:
+    # AWS returns a rule's description whatever its source; plain moto only for CIDR rules.
+    target = ec2.create_security_group(GroupName="api", Description="api", VpcId=net.vpc)["GroupId"]
+    source = ec2.create_security_group(GroupName="bastion", Description="b", VpcId=net.vpc)["GroupId"]
+    out = ec2.authorize_security_group_ingress(
+        GroupId=target,
+        IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+            "UserIdGroupPairs": [{"GroupId": source, "Description": "kubectl from the bastion"}],
+        }],
+    )
+    rule_id = out["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+    rules = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule_id])["SecurityGroupRules"]
+    assert rules[0]["Description"] == "kubectl from the bastion"

@@ -9,6 +9,7 @@ mod init;
 mod operation;
 mod output;
 mod plan;
+mod plan_dirs;
 mod show;
 mod state_cmd;
 pub mod ui;

@@ -1,4 +1,4 @@
-//! `clusterform show [PLANFILE] [--json]`.
+//! `clusterform show [PLANFILE] [--json | --format human|json|markdown]`.
 
 use std::path::PathBuf;
 
@@ -8,23 +8,47 @@ use super::ui::Ui;
 use super::workspace::{self, Workspace};
 use super::Exit;
 use crate::diag::Diagnostic;
+use crate::render::markdown;
 use crate::render::values::{whole, Mark, Out};
 use crate::state::State;
 use crate::value::Value;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  clusterform show                 # the state\n  clusterform show tfplan          # a saved plan\n  clusterform show --json tfplan   # Terraform's JSON plan format"
+    after_help = "Examples:\n  clusterform show                              # the state\n  clusterform show tfplan                       # a saved plan\n  clusterform show --json tfplan                # Terraform's JSON plan format\n  clusterform show --format markdown tfplan     # a pull-request comment"
 )]
 pub struct ShowArgs {
     /// A plan saved with `plan --out`; without it, the state is shown.
     pub plan_file: Option<PathBuf>,
-    /// Print Terraform's JSON plan or state representation.
-    #[arg(long)]
+    /// Print Terraform's JSON plan or state representation (the same as --format json).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// How to print: as `plan` does, Terraform's JSON, or a Markdown pull-request comment
+    /// (markdown needs a PLANFILE).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ShowFormat>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShowFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 pub fn run(ws: &Workspace, ui: &Ui, args: ShowArgs) -> Exit {
+    let format = match (args.json, args.format) {
+        (true, _) => ShowFormat::Json,
+        (false, f) => f.unwrap_or(ShowFormat::Human),
+    };
+    if format == ShowFormat::Markdown && args.plan_file.is_none() {
+        ui.error(
+            Diagnostic::error("Nothing to show as Markdown")
+                .detail("--format markdown renders a saved plan as a pull-request comment, so it needs a plan file.")
+                .hint("save a plan with clusterform plan --out tfplan, then run clusterform show --format markdown tfplan"),
+        );
+        return Exit::Error;
+    }
     let registry = workspace::registry();
     let config = crate::config::load(&ws.dir, &ws.display_base).0;
     let backend = workspace::backend(ws, config.as_ref());
@@ -43,7 +67,15 @@ pub fn run(ws: &Workspace, ui: &Ui, args: ShowArgs) -> Exit {
                 return Exit::Error;
             }
         };
-        if args.json {
+        if format == ShowFormat::Markdown {
+            let dir = markdown::DirPlan {
+                dir: super::plan::dir_label(&plan),
+                plan: Some(&plan),
+                plan_file: Some(ws.relative(&ws.dir.join(file))),
+            };
+            let settings = super::plan::comment_settings();
+            ui.out(&markdown::comment(&dir, &registry, &settings));
+        } else if format == ShowFormat::Json {
             let json =
                 crate::render::json::plan_json(&plan, state.as_ref(), config.as_ref(), &registry);
             ui.out(&format!(
@@ -82,7 +114,7 @@ pub fn run(ws: &Workspace, ui: &Ui, args: ShowArgs) -> Exit {
         return Exit::Ok;
     }
     let state = state.unwrap_or_else(State::new);
-    if args.json {
+    if format == ShowFormat::Json {
         let json = crate::render::json::state_json(&state, &registry);
         ui.out(&format!(
             "{}\n",

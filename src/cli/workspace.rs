@@ -15,6 +15,10 @@ use crate::value::Value;
 
 use super::ui::Ui;
 
+/// The workspace every run uses: clusterform has one, Terraform's `default` (which is also
+/// what `terraform.workspace` evaluates to).
+pub const WORKSPACE: &str = "default";
+
 /// Where the command runs.
 #[derive(Clone, Debug)]
 pub struct Workspace {

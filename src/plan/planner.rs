@@ -345,6 +345,7 @@ async fn plan_resource(
         });
         diags.extend(provider.validate(&ValidateRequest {
             type_name: &addr.type_name,
+            data: addr.mode == Mode::Data,
             config: &config,
             spans: &spans,
         }));
@@ -509,10 +510,9 @@ fn plan_instance(
         // A new object: computed attributes are unknown again.
         let fresh = provider.plan(&PlanRequest { prior: None, ..req });
         resp.planned = fresh.planned;
-        for n in fresh.notes {
-            if !resp.notes.contains(&n) {
-                resp.notes.push(n);
-            }
+        // The change's own lines say what happens; the new object's only when there are none.
+        if resp.notes.is_empty() {
+            resp.notes = fresh.notes;
         }
     }
     if action.destroys() && rc.lifecycle.prevent_destroy {

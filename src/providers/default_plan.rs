@@ -130,6 +130,18 @@ pub fn replace_paths(schema: &Schema, prior: &Value, planned: &Value) -> Vec<Vec
                 p.insert(0, name.clone());
                 out.push(p);
             }
+        } else if block.nesting == Nesting::List {
+            // Items pair up by position; an item added or removed is no attribute change.
+            let (b, a) = (
+                before.as_items().unwrap_or(&[]),
+                after.as_items().unwrap_or(&[]),
+            );
+            for (i, (bi, ai)) in b.iter().zip(a).enumerate() {
+                for mut p in replace_paths(&block.schema, bi, ai) {
+                    p.splice(0..0, [name.clone(), i.to_string()]);
+                    out.push(p);
+                }
+            }
         }
     }
     out

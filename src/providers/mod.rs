@@ -5,6 +5,7 @@
 //! engine never imports a cloud SDK: everything EKS- or AKS-specific lives behind this trait.
 
 pub mod aws;
+pub mod azurerm;
 pub mod builtin;
 pub mod default_plan;
 pub mod registry;
@@ -43,6 +44,8 @@ pub struct ConfigureRequest {
 /// One resource instance's configuration, checked without any I/O. Values may be unknown.
 pub struct ValidateRequest<'a> {
     pub type_name: &'a str,
+    /// A data source's lookup rather than a managed resource.
+    pub data: bool,
     pub config: &'a Value,
     pub spans: &'a ConfigSpans,
 }

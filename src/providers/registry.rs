@@ -29,6 +29,9 @@ impl Registry {
         r.add("aws", "registry.terraform.io/hashicorp/aws", || {
             std::sync::Arc::new(super::aws::AwsProvider::new())
         });
+        r.add("azurerm", "registry.terraform.io/hashicorp/azurerm", || {
+            std::sync::Arc::new(super::azurerm::AzurermProvider::new())
+        });
         r.add(
             "terraform",
             "terraform.io/builtin/terraform",

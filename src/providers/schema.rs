@@ -311,3 +311,25 @@ impl Schema {
         Value::Object(map)
     }
 }
+
+/// A data source from a resource type: `keys` are the arguments a lookup takes, and every
+/// other attribute is computed (what was found).
+pub fn lookup(resource: Schema, keys: &[&str], description: &str) -> Schema {
+    let mut s = Schema::new().describe(description);
+    for (name, a) in resource.attributes {
+        let mut a = a;
+        let key = keys.contains(&name.as_str());
+        a.required = false;
+        a.optional = key;
+        a.computed = true;
+        a.default = None;
+        a.force_new = false;
+        s.attributes.insert(name, a);
+    }
+    for (name, mut b) in resource.blocks {
+        b.min_items = 0;
+        b.schema = lookup(b.schema, &[], "");
+        s.blocks.insert(name, b);
+    }
+    s
+}

@@ -1,4 +1,7 @@
 //! The plan as people read it in a terminal, in Terraform's familiar shape.
+//!
+//! The same blocks, with each marker moved to column 0, are the diffs of Markdown comments
+//! (`resource_change_diff`, `output_changes_diff`; see `markdown.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -44,24 +47,46 @@ fn mark_style(m: Mark) -> Style {
     }
 }
 
-fn write_lines(buf: &mut String, lines: &[Line], color: bool) {
+/// Where each line's change marker goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layout {
+    /// Terraform's terminal layout: the marker just before the text, coloured or not.
+    Terminal { color: bool },
+    /// For Markdown ```` ```diff ```` fences: no colour, every marker moved to column 0 and `~`
+    /// written `!`, because GitHub colours a diff line by its first character only. Text stays
+    /// in the same column as in the terminal layout.
+    DiffFence,
+}
+
+impl Layout {
+    fn color(self) -> bool {
+        matches!(self, Layout::Terminal { color: true })
+    }
+}
+
+fn write_lines(buf: &mut String, lines: &[Line], layout: Layout) {
+    let color = layout.color();
     for l in lines {
-        let marker = match l.mark {
-            Mark::Add => "+",
-            Mark::Remove => "-",
-            Mark::Change => "~",
-            Mark::Same | Mark::Note => " ",
+        let marker = match (l.mark, layout) {
+            (Mark::Add, _) => "+",
+            (Mark::Remove, _) => "-",
+            (Mark::Change, Layout::Terminal { .. }) => "~",
+            (Mark::Change, Layout::DiffFence) => "!",
+            (Mark::Same | Mark::Note, _) => " ",
         };
         let text = if l.mark == Mark::Note {
             paint(&l.text, Style::new().dimmed(), color)
         } else {
             l.text.clone()
         };
-        let line = format!(
-            "{}{} {text}",
-            " ".repeat(l.indent),
-            paint(marker, mark_style(l.mark), color)
-        );
+        let line = match layout {
+            Layout::Terminal { .. } => format!(
+                "{}{} {text}",
+                " ".repeat(l.indent),
+                paint(marker, mark_style(l.mark), color)
+            ),
+            Layout::DiffFence => format!("{marker}{} {text}", " ".repeat(l.indent)),
+        };
         let _ = writeln!(buf, "{}", line.trim_end());
     }
 }
@@ -113,7 +138,22 @@ fn header(c: &ResourceChange, drift: bool) -> String {
     }
 }
 
-fn action_marker(a: Action, color: bool) -> String {
+/// The three-column marker before `resource "type" "name" {`; in [`Layout::DiffFence`] the
+/// first column carries the sign GitHub colours by.
+fn action_marker(a: Action, layout: Layout) -> String {
+    if layout == Layout::DiffFence {
+        return match a {
+            Action::Create => "+  ",
+            Action::Update => "!  ",
+            Action::Delete => "-  ",
+            Action::DeleteThenCreate => "-/+",
+            Action::CreateThenDelete => "+/-",
+            Action::Read => " <=",
+            Action::NoOp => "   ",
+        }
+        .to_string();
+    }
+    let color = layout.color();
     let (text, style) = match a {
         Action::Create => ("  +", AnsiColor::Green.on_default()),
         Action::Update => ("  ~", AnsiColor::Yellow.on_default()),
@@ -136,6 +176,21 @@ pub fn resource_change(
     color: bool,
     drift: bool,
 ) -> String {
+    resource_block(c, schemas, drift, Layout::Terminal { color })
+}
+
+/// One resource change as [`resource_change`] writes it, laid out for a Markdown `diff` fence.
+pub fn resource_change_diff(c: &ResourceChange, schemas: &Schemas<'_>, drift: bool) -> String {
+    resource_block(c, schemas, drift, Layout::DiffFence)
+}
+
+fn resource_block(
+    c: &ResourceChange,
+    schemas: &Schemas<'_>,
+    drift: bool,
+    layout: Layout,
+) -> String {
+    let color = layout.color();
     let schema = schemas.get(c.addr.resource.mode, &c.addr.resource.type_name);
     let mut out = Out::new();
     let empty = Value::Object(BTreeMap::new());
@@ -309,11 +364,11 @@ pub fn resource_change(
     let _ = writeln!(
         buf,
         "{} {kind} \"{}\" \"{}\" {{",
-        action_marker(action, color),
+        action_marker(action, layout),
         r.type_name,
         r.name
     );
-    write_lines(&mut buf, &out.lines, color);
+    write_lines(&mut buf, &out.lines, layout);
     let _ = writeln!(buf, "    }}");
     buf
 }
@@ -383,6 +438,20 @@ fn block(
 }
 
 fn outputs_section(outputs: &[OutputChange], color: bool) -> String {
+    let lines = output_lines(outputs, Layout::Terminal { color });
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!("\nChanges to Outputs:\n{lines}")
+}
+
+/// The changed root outputs as `outputs_section` lists them, laid out for a Markdown `diff`
+/// fence; empty when no output changes.
+pub fn output_changes_diff(outputs: &[OutputChange]) -> String {
+    output_lines(outputs, Layout::DiffFence)
+}
+
+fn output_lines(outputs: &[OutputChange], layout: Layout) -> String {
     let changed: Vec<&OutputChange> = outputs
         .iter()
         .filter(|o| o.action != Action::NoOp)
@@ -416,8 +485,8 @@ fn outputs_section(outputs: &[OutputChange], color: bool) -> String {
             (None, None) => {}
         }
     }
-    let mut buf = String::from("\nChanges to Outputs:\n");
-    write_lines(&mut buf, &out.lines, color);
+    let mut buf = String::new();
+    write_lines(&mut buf, &out.lines, layout);
     buf
 }
 
@@ -518,7 +587,11 @@ pub fn legend(plan: &Plan, color: bool) -> String {
             Action::Read => "read (data resources)",
             Action::NoOp => continue,
         };
-        let _ = writeln!(buf, "{} {text}", action_marker(a, color));
+        let _ = writeln!(
+            buf,
+            "{} {text}",
+            action_marker(a, Layout::Terminal { color })
+        );
     }
     buf
 }

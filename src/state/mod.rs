@@ -16,6 +16,7 @@
 //! This module must not know about plans, providers or configuration: it stores what it is
 //! given. Bumping the serial is the caller's job ([`State::bump_serial`]).
 
+pub mod azure_blob;
 pub mod file;
 pub mod local;
 pub mod lock;
@@ -45,7 +46,22 @@ pub trait Backend: Send + Sync {
     fn force_unlock(&self, id: &str) -> Result<(), StateError>;
     /// Where the state lives, for messages: `local state file terraform.tfstate`.
     fn describe(&self) -> String;
+    /// Workspaces that have state (or were created), sorted; `default` is always there.
+    fn workspaces(&self) -> Result<Vec<String>, StateError> {
+        Ok(vec![DEFAULT_WORKSPACE.to_string()])
+    }
+    /// Deletes a workspace's state (and lock). Never called for `default`.
+    fn delete_workspace(&self, name: &str) -> Result<(), StateError> {
+        Err(StateError::Remote {
+            what: format!("delete workspace {name}"),
+            message: "this backend has no workspaces".to_string(),
+            hint: None,
+        })
+    }
 }
+
+/// The workspace every backend has, as Terraform names it.
+pub const DEFAULT_WORKSPACE: &str = "default";
 
 /// A lock held by this process. Released by [`StateLock::release`] or, best effort, on drop.
 pub struct StateLock {
@@ -185,6 +201,28 @@ pub enum StateError {
     /// `state mv` to an address that is taken, or between different resource types.
     #[error("{0}")]
     AddressConflict(String),
+
+    /// A remote store (S3, DynamoDB, Azure Blob) refused or failed a request: `what` names the
+    /// request and the object, `message` carries the service's own words (never a secret).
+    #[error("{what} failed: {message}{}", hint_line(hint.as_deref()))]
+    Remote {
+        what: String,
+        message: String,
+        hint: Option<String>,
+    },
+
+    /// A conditional write lost: someone else wrote the state since we read it (ETag or lease
+    /// mismatch). Nothing was overwritten.
+    #[error(
+        "{} changed since this run read it (expected version {expected}, found {found}); \
+         nothing was overwritten\n\nhint: another run wrote the state; run the command again",
+        location
+    )]
+    Conflict {
+        location: String,
+        expected: String,
+        found: String,
+    },
 }
 
 impl StateError {

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod aws;
+pub mod azure;
 
 use std::io::Read;
 use std::path::Path;
@@ -32,6 +33,8 @@ fn inherited_env_to_drop() -> Vec<String> {
             k.starts_with("TF_VAR_")
                 || k.starts_with("CLUSTERFORM_")
                 || k.starts_with("AWS_")
+                || k.starts_with("ARM_")
+                || k.starts_with("AZURE_")
                 || k == "NO_COLOR"
         })
         .collect()

@@ -80,6 +80,9 @@ impl Provider for AwsProvider {
     }
 
     fn validate(&self, req: &ValidateRequest<'_>) -> Diagnostics {
+        if req.data {
+            return Diagnostics::new();
+        }
         match req.type_name {
             "aws_eks_cluster" => endpoint::vpc_config(req.config)
                 .map(|v| endpoint::check(v, req.spans))

@@ -1,7 +1,7 @@
 //! Schemas of the `aws` provider, with Terraform's resource and attribute names so existing
 //! configurations and knowledge carry over.
 
-use crate::providers::schema::{Attribute, NestedBlock, Schema};
+use crate::providers::schema::{lookup, Attribute, NestedBlock, Schema};
 use crate::providers::ProviderSchema;
 use crate::value::types::ObjectAttr;
 use crate::value::Type;
@@ -247,26 +247,6 @@ pub fn ingress_rule() -> Schema {
 }
 
 /// The schema of a data source: the lookup keys are settable, everything else computed.
-fn lookup(resource: Schema, keys: &[&str], description: &str) -> Schema {
-    let mut s = Schema::new().describe(description);
-    for (name, a) in resource.attributes {
-        let mut a = a;
-        let key = keys.contains(&name.as_str());
-        a.required = false;
-        a.optional = key;
-        a.computed = true;
-        a.default = None;
-        a.force_new = false;
-        s.attributes.insert(name, a);
-    }
-    for (name, mut b) in resource.blocks {
-        b.min_items = 0;
-        b.schema = lookup(b.schema, &[], "");
-        s.blocks.insert(name, b);
-    }
-    s
-}
-
 pub fn provider_schema() -> ProviderSchema {
     let mut p = ProviderSchema {
         provider: provider(),

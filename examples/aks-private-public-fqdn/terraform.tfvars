@@ -1,0 +1,2 @@
+cluster_name        = "aks-private-fqdn"
+resource_group_name = "rg-aks-examples"
