@@ -387,6 +387,24 @@ fn saved_plan_needs_the_same_sensitive_value_again() {
 }
 
 #[test]
+fn saved_plan_with_a_sensitive_default_applies_without_setting_it_again() {
+    let project = Project::with_files(&[(
+        "main.tf",
+        "variable \"token\" {\n  type      = string\n  default   = \"default-secret-x7\"\n  sensitive = true\n}\n\nresource \"terraform_data\" \"a\" {\n  input = var.token\n}\n",
+    )]);
+    project.run(&["plan", "--out", "tfplan"]).success();
+    let apply = project.run(&["apply", "tfplan"]);
+    apply.success();
+    assert!(
+        !apply.stdout.contains("default-secret-x7") && !apply.stderr.contains("default-secret-x7")
+    );
+    assert_eq!(
+        attributes(&project.state(), "terraform_data.a")["input"],
+        "default-secret-x7"
+    );
+}
+
+#[test]
 fn saved_plan_refuses_variables_on_the_command_line_and_keeps_its_own() {
     let project = Project::with_files(&[(
         "main.tf",

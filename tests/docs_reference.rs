@@ -29,3 +29,37 @@ fn provider_references_match_the_schemas() {
         "out of date (run UPDATE_DOCS=1 cargo test --test docs_reference): {stale:?}"
     );
 }
+
+/// The dependency graph in docs/concepts.md is `clusterform graph --format mermaid` of the
+/// multi-cloud example, kept current the same way.
+#[test]
+fn the_graph_picture_in_the_concepts_guide_is_current() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = root.join("examples/multi-cloud");
+    let (config, diags) = clusterform::config::load(&example, &example);
+    assert!(!diags.has_errors(), "the example loads");
+    let (graph, diags) = clusterform::graph::build(&config.expect("config"));
+    assert!(!diags.has_errors(), "the example's graph builds");
+    let chart = graph.to_mermaid();
+    let doc_path = root.join("docs/concepts.md");
+    let doc = std::fs::read_to_string(&doc_path).expect("docs/concepts.md");
+    let (start, end) = (
+        "<!-- graph:multi-cloud -->\n```mermaid\n",
+        "```\n<!-- /graph -->",
+    );
+    let from = doc
+        .find(start)
+        .expect("the graph marker in docs/concepts.md")
+        + start.len();
+    let to = from + doc[from..].find(end).expect("the end marker");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let updated = format!("{}{chart}{}", &doc[..from], &doc[to..]);
+        std::fs::write(&doc_path, updated).expect("write docs/concepts.md");
+        return;
+    }
+    assert_eq!(
+        doc[from..to],
+        chart,
+        "out of date (run UPDATE_DOCS=1 cargo test --test docs_reference)"
+    );
+}

@@ -153,10 +153,13 @@ pub fn resolve(
                     continue;
                 }
             },
-            None if recorded.contains_key(name) => recorded[name].clone(),
-            None => match &var.default {
-                Some(d) => d.clone(),
-                None => {
+            // A saved plan's values win over defaults; its placeholders for sensitive values
+            // (unknown) only stand in when there is no default to check the digest against.
+            None => match (recorded.get(name), &var.default) {
+                (Some(r), _) if !r.is_unknown() => r.clone(),
+                (_, Some(d)) => d.clone(),
+                (Some(r), None) => r.clone(),
+                (None, None) => {
                     diags.push(
                         Diagnostic::error("No value for required variable")
                             .at(var.span)

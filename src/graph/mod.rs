@@ -136,6 +136,47 @@ impl DepGraph {
         out.push_str("}\n");
         out
     }
+
+    /// A Mermaid flowchart (which GitHub renders in Markdown), sorted like [`Self::to_dot`].
+    /// Arrows point from a dependency to what uses it, so the chart reads in apply order.
+    pub fn to_mermaid(&self) -> String {
+        let mut nodes: Vec<String> = self.graph.node_weights().map(|n| n.to_string()).collect();
+        nodes.sort();
+        let id: HashMap<&str, String> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), format!("n{i}")))
+            .collect();
+        let mut edges: Vec<(String, String)> = self
+            .graph
+            .edge_indices()
+            .filter_map(|e| self.graph.edge_endpoints(e))
+            .map(|(a, b)| (self.graph[a].to_string(), self.graph[b].to_string()))
+            .collect();
+        edges.sort();
+        // Mermaid labels are quoted; a double quote inside one is written as its entity.
+        let label = |s: &str| s.replace('"', "#quot;");
+        let mut out = String::from("flowchart LR\n");
+        for n in &nodes {
+            let (open, close) =
+                if n.contains("var.") || n.contains("local.") || n.contains("output.") {
+                    ("([\"", "\"])")
+                } else if n.contains("provider[") {
+                    ("{{\"", "\"}}")
+                } else {
+                    ("[\"", "\"]")
+                };
+            out.push_str(&format!("  {}{open}{}{close}\n", id[n.as_str()], label(n)));
+        }
+        for (from, to) in &edges {
+            out.push_str(&format!(
+                "  {} --> {}\n",
+                id[from.as_str()],
+                id[to.as_str()]
+            ));
+        }
+        out
+    }
 }
 
 #[cfg(test)]

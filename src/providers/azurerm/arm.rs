@@ -443,3 +443,144 @@ mod tests {
         assert_eq!(fresh["identity"]["type"], json!("SystemAssigned"));
     }
 }
+
+/// Microsoft's example responses, read the way the provider reads a live cluster: through the
+/// API model, then into state. Each attribute is checked against the raw JSON.
+#[cfg(test)]
+mod official_examples {
+    use super::*;
+    use crate::providers::azurerm::client::decode_value;
+
+    fn clusters() -> Vec<(String, Json)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("emulators/azure/spec/2026-08-01/examples");
+        let mut out = Vec::new();
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("the official examples must be at {}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.expect("directory entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if !name.starts_with("ManagedClusters") {
+                continue;
+            }
+            let doc: Json = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            for (status, resp) in doc["responses"].as_object().unwrap() {
+                let body = &resp["body"];
+                let found: Vec<&Json> = match body.get("value").and_then(Json::as_array) {
+                    Some(list) => list.iter().collect(),
+                    None if body.get("properties").is_some() => vec![body],
+                    None => Vec::new(),
+                };
+                for c in found {
+                    out.push((format!("{name} {status}"), c.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_official_example_reads_into_state_correctly() {
+        let all = clusters();
+        assert!(all.len() >= 10, "too few example clusters: {}", all.len());
+        for (label, raw) in all {
+            let model = decode_value(raw.clone()).unwrap_or_else(|e| panic!("{label}: {e}"));
+            let v = from_arm(&serde_json::to_value(&model).unwrap());
+            let props = &raw["properties"];
+            let access = &props["apiServerAccessProfile"];
+            let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+            assert_eq!(s("name").as_deref(), raw["name"].as_str(), "{label}");
+            assert_eq!(
+                s("location").as_deref(),
+                raw["location"].as_str(),
+                "{label}"
+            );
+            assert_eq!(s("id").as_deref(), raw["id"].as_str(), "{label}");
+            assert_eq!(
+                s("dns_prefix").as_deref(),
+                props["dnsPrefix"].as_str(),
+                "{label}"
+            );
+            assert_eq!(
+                s("dns_prefix_private_cluster").as_deref(),
+                props["fqdnSubdomain"].as_str(),
+                "{label}"
+            );
+            assert_eq!(s("fqdn").as_deref(), props["fqdn"].as_str(), "{label}");
+            assert_eq!(
+                s("private_fqdn").as_deref(),
+                props["privateFQDN"].as_str(),
+                "{label}"
+            );
+            assert_eq!(
+                s("node_resource_group").as_deref(),
+                props["nodeResourceGroup"].as_str(),
+                "{label}"
+            );
+            assert_eq!(
+                s("kubernetes_version").as_deref(),
+                props["kubernetesVersion"].as_str(),
+                "{label}"
+            );
+            let private = access["enablePrivateCluster"].as_bool().unwrap_or(false);
+            assert_eq!(
+                v.get("private_cluster_enabled"),
+                Some(&Value::Bool(private)),
+                "{label}"
+            );
+            let zone = s("private_dns_zone_id");
+            if private {
+                let raw_zone = access["privateDNSZone"].as_str().unwrap_or("system");
+                assert!(
+                    zone.as_deref()
+                        .is_some_and(|z| z.eq_ignore_ascii_case(raw_zone)),
+                    "{label}: {zone:?} vs {raw_zone}"
+                );
+            } else {
+                assert_eq!(zone, None, "{label}");
+            }
+            assert_eq!(
+                v.get("run_command_enabled"),
+                Some(&Value::Bool(
+                    !access["disableRunCommand"].as_bool().unwrap_or(false)
+                )),
+                "{label}"
+            );
+            let pool = block(&v, "default_node_pool").unwrap_or_else(|| panic!("{label}: no pool"));
+            let raw_pool = raw["properties"]["agentPoolProfiles"][0].clone();
+            assert_eq!(
+                pool.get("name").and_then(Value::as_str),
+                raw_pool["name"].as_str(),
+                "{label}"
+            );
+            assert_eq!(
+                pool.get("node_count")
+                    .and_then(Value::as_number)
+                    .and_then(|n| n.as_i64()),
+                raw_pool["count"].as_i64(),
+                "{label}"
+            );
+            assert_eq!(
+                pool.get("vm_size").and_then(Value::as_str),
+                raw_pool["vmSize"].as_str(),
+                "{label}"
+            );
+            let tags = v
+                .get("tags")
+                .and_then(Value::as_object)
+                .map(|m| m.len())
+                .unwrap_or(0);
+            let raw_tags = raw["tags"].as_object().map(|m| m.len()).unwrap_or(0);
+            assert_eq!(tags, raw_tags, "{label}");
+            if let Some(plugin) = props["networkProfile"]["networkPlugin"].as_str() {
+                let net = block(&v, "network_profile").unwrap_or_else(|| panic!("{label}"));
+                assert_eq!(
+                    net.get("network_plugin").and_then(Value::as_str),
+                    Some(plugin),
+                    "{label}"
+                );
+            }
+        }
+    }
+}

@@ -77,6 +77,22 @@ pub fn plan_cluster(
             Value::Bool(false),
         );
     }
+    // A written block that sets nothing is no block: AKS reports none, and a module that
+    // passes nulls for a private cluster must not plan a change forever.
+    if let Some(profile) = block(&planned, "api_server_access_profile") {
+        let empty = profile
+            .get("authorized_ip_ranges")
+            .is_none_or(|r| r.is_null() || r.as_items().is_some_and(<[Value]>::is_empty))
+            && profile.get("subnet_id").is_none_or(Value::is_null)
+            && profile.get("virtual_network_integration_enabled") == Some(&Value::Bool(false));
+        if empty {
+            set(
+                &mut planned,
+                "api_server_access_profile",
+                Value::List(Vec::new()),
+            );
+        }
+    }
     for name in AKS_CHOOSES {
         let written = config
             .get(name)
@@ -103,6 +119,21 @@ pub fn plan_cluster(
         }
     }
 
+    if prior.is_none() {
+        if let Some(zone) = planned
+            .get("private_dns_zone_id")
+            .and_then(Value::as_str)
+            .map(super::access::DnsZone::parse)
+            .filter(|z| matches!(z, super::access::DnsZone::Custom(_)))
+        {
+            resp.diagnostics.push(
+                Diagnostic::warning("The cluster's identity needs rights on your private DNS zone")
+                    .at(spans.span(&["private_dns_zone_id"]))
+                    .detail(format!("AKS writes the API server's record into {} with the cluster's user-assigned identity. Without the Private DNS Zone Contributor role on the zone (and Network Contributor on the virtual network when the nodes use your subnet), creation fails with CustomPrivateDNSZoneMissingPermissionError after the cluster was accepted.", zone.zone_name().unwrap_or("the zone")))
+                    .hint("grant the roles before applying: az role assignment create --assignee <identity principal ID> --role \"Private DNS Zone Contributor\" --scope <zone ID>"),
+            );
+        }
+    }
     let before = prior.and_then(ApiServerAccess::from_cluster);
     let after = ApiServerAccess::from_cluster(&planned);
     if let Some(p) = prior {

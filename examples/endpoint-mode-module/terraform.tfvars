@@ -1,0 +1,3 @@
+name                 = "orders"
+endpoint_mode        = "private"
+azure_resource_group = "rg-orders"
