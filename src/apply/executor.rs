@@ -58,6 +58,8 @@ struct Exec {
     run: Run,
     mode: PlanMode,
     instances: BTreeMap<InstanceAddr, InstancePlan>,
+    /// Objects the plan leaves unchanged, as refresh found them.
+    unchanged: BTreeMap<InstanceAddr, Value>,
     dependencies: BTreeMap<InstanceAddr, Vec<String>>,
     providers_by_addr: BTreeMap<InstanceAddr, String>,
     data: BTreeMap<InstanceAddr, (Value, String)>,
@@ -94,6 +96,12 @@ pub async fn apply(
             .changes
             .iter()
             .map(|c| (c.addr.clone(), c.provider.clone()))
+            .collect(),
+        unchanged: plan
+            .changes
+            .iter()
+            .filter(|c| c.action == Action::NoOp)
+            .filter_map(|c| c.before.clone().map(|b| (c.addr.clone(), b)))
             .collect(),
         instances,
         data,
@@ -242,7 +250,13 @@ impl Exec {
         let deps = self.dependencies.get(&inst).cloned().unwrap_or_default();
         match ip.action {
             // A no-op's object is what refresh found.
-            Action::NoOp => return lock(&run.refreshed).get(&inst).cloned().flatten(),
+            Action::NoOp => {
+                return self
+                    .unchanged
+                    .get(&inst)
+                    .cloned()
+                    .or_else(|| lock(&run.refreshed).get(&inst).cloned().flatten())
+            }
             Action::Delete => return ip.prior.clone(),
             _ => {}
         }
