@@ -62,7 +62,9 @@ impl Refresher {
             r.stored
                 .insert(addr.clone(), (value.fingerprint(), provider.clone()));
             if enabled {
-                refreshed.insert(addr.clone(), Some(value.clone()));
+                // The read's answer fills `refreshed`; until then the value travels in its
+                // batch only (a second copy of every object was the peak of large plans). A
+                // failed read fails the plan, so nothing plans against a missing object.
                 let key = run.provider_key_for(&addr.resource, Some(&provider));
                 lock(&r.batches)
                     .entry(key)
