@@ -59,3 +59,19 @@ start_azure_emulator() {
   export AZURE_CONFIG_DIR="$dir/azure-cli"
   export AZURE_EMULATOR_PID
 }
+
+# Installs Azurite (the Azure Storage emulator the azurerm state backend's tests use) into
+# emulators/azurite/node_modules from its lock file, unless the lock file is unchanged since
+# the last install. Needs Node.js 20+ and npm.
+ensure_azurite() {
+  local root="$1"
+  local dir="$root/emulators/azurite"
+  local stamp="$dir/node_modules/.clusterform-package-lock.json"
+  if [ -x "$dir/node_modules/.bin/azurite-blob" ] && cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null; then
+    return 0
+  fi
+  command -v npm >/dev/null || { echo "Azurite needs Node.js 20+ and npm; install them first" >&2; return 1; }
+  echo "==> installing Azurite into emulators/azurite/node_modules"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  cp "$dir/package-lock.json" "$stamp"
+}

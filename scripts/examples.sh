@@ -11,6 +11,10 @@ start_aws_emulator "$PWD"
 start_azure_emulator "$PWD"
 trap 'kill "$AWS_EMULATOR_PID" "$AZURE_EMULATOR_PID" 2>/dev/null || true' EXIT
 
+# examples/shared-state-s3 keeps its state in S3. A team creates the bucket once, before
+# `init` (the backend never creates it); here it goes into the emulator (AWS_ENDPOINT_URL).
+.venv/bin/python -c 'import boto3; boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="clusterform-example-state")'
+
 cargo build --locked --quiet
 cf="$PWD/target/debug/clusterform"
 failed=0
@@ -23,6 +27,7 @@ for dir in examples/*/; do
   if ! (
     cd "$work" &&
       "$cf" fmt --check --recursive &&
+      "$cf" init --no-color >/dev/null &&
       "$cf" validate --no-color &&
       "$cf" plan --no-color --out plan.tfplan &&
       "$cf" apply --no-color plan.tfplan &&

@@ -11,6 +11,7 @@ rustup component list --installed 2>/dev/null | grep -qE '^(rustfmt|clippy)' || 
 # shellcheck source=scripts/emulators.sh
 source scripts/emulators.sh
 ensure_emulator_env "$PWD"
+ensure_azurite "$PWD"
 
 echo "==> emulator tests (pytest)"
 .venv/bin/python -m pytest emulators/aws -q

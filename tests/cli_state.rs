@@ -401,3 +401,56 @@ fn output_of_an_unknown_name_fails_and_lists_the_outputs() {
         .failure()
         .stderr_has(&["Output \"nope\" not found", "inputs, single"]);
 }
+
+#[test]
+fn state_pull_prints_the_stored_state() {
+    let project = applied("state");
+
+    let run = project.run(&["state", "pull"]);
+    run.success();
+    assert_eq!(run.stdout, project.read(STATE));
+    assert_eq!(Project::empty().run(&["state", "pull"]).stdout, "");
+}
+
+#[test]
+fn state_push_checks_lineage_and_serial_unless_forced() {
+    let project = applied("state");
+    let copy = project.read(STATE);
+    project.write("copy.tfstate", &copy);
+    project
+        .run(&["state", "push", "copy.tfstate"])
+        .success()
+        .stdout_has(&["already holds this state"]);
+
+    // A later change makes the copy older than the stored state.
+    project
+        .run(&["state", "rm", "terraform_data.single"])
+        .success();
+    let current = serial(&project);
+    project
+        .run(&["state", "push", "copy.tfstate"])
+        .failure()
+        .stderr_has(&[
+            "Refusing to push this state",
+            &format!("older than the stored state's serial {current}"),
+            "--force",
+        ]);
+
+    // Another state's file is refused whatever its serial.
+    let mut other: serde_json::Value = serde_json::from_str(&copy).unwrap();
+    other["lineage"] = "00000000-0000-0000-0000-000000000000".into();
+    other["serial"] = 99.into();
+    project.write("other.tfstate", &other.to_string());
+    project
+        .run(&["state", "push", "other.tfstate"])
+        .failure()
+        .stderr_has(&["not versions of the same state"]);
+    assert_eq!(serial(&project), current, "nothing was pushed");
+
+    project
+        .run(&["state", "push", "--force", "copy.tfstate"])
+        .success()
+        .stdout_has(&["Pushed copy.tfstate to local state file"]);
+    assert_eq!(serial(&project), current + 1);
+    assert!(state_addresses(&project.state()).contains(&"terraform_data.single".to_string()));
+}

@@ -1,5 +1,6 @@
 //! The plan each committed example shows a new user, as a reviewed snapshot: run against the
-//! local AWS and ARM emulators, exactly as `scripts/examples.sh` runs them.
+//! local AWS and ARM emulators, exactly as `scripts/examples.sh` runs them (`init` first, with
+//! the bucket `examples/shared-state-s3` keeps its state in).
 
 mod common;
 
@@ -36,6 +37,7 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn every_example_plans_as_its_snapshot_shows() {
     let aws = AwsEmulator::start();
+    common::s3::create_bucket_named(&aws, "clusterform-example-state");
     let azure = AzureEmulator::start();
     let env: Vec<(String, String)> = aws.env().into_iter().chain(azure.env()).collect();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -48,6 +50,7 @@ fn every_example_plans_as_its_snapshot_shows() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let p = Project::empty();
         copy_dir(&dir, p.path());
+        p.run_env(&["init"], &env).success();
         let run = p.run_env(&["plan", "--no-color"], &env);
         run.success();
         let text = format!(

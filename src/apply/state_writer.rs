@@ -53,6 +53,17 @@ impl StateWriter {
         lock(&self.shared.0).state.clone()
     }
 
+    /// Why the state in memory is not stored, when the last save failed (later changes are
+    /// then unsaved too); `None` when everything recorded is saved.
+    pub fn unsaved(&self) -> Option<String> {
+        let g = lock(&self.shared.0);
+        match &g.failed {
+            Some(e) => Some(e.clone()),
+            None if g.changed > g.saved => Some("a change was never saved".to_string()),
+            None => None,
+        }
+    }
+
     /// Applies `change` in memory and returns once it is saved.
     async fn change(&self, change: impl FnOnce(&mut State) -> bool) -> Result<(), Diagnostic> {
         let (mutex, notify) = &*self.shared;
@@ -197,9 +208,14 @@ impl StateWriter {
 }
 
 fn save_error(e: &str) -> Diagnostic {
+    // The error's own hint (such as how to reach the backend) goes before ours.
+    let (detail, their_hint) = match e.split_once("\n\nhint: ") {
+        Some((detail, hint)) => (detail, format!("{hint}. ")),
+        None => (e, String::new()),
+    };
     Diagnostic::error("Failed to save state")
-        .detail(e.to_string())
-        .hint("the change was made in the cloud but is not recorded; fix the cause (disk space, permissions), then run clusterform plan and import or remove what it reports before applying again")
+        .detail(detail.to_string())
+        .hint(format!("{their_hint}The change was made but is not stored; at the end of an apply clusterform writes the whole state to errored.tfstate, so nothing is lost, and says how to push it once the cause is fixed"))
 }
 
 /// Terraform's JSON description of a value's type, as state outputs record it.

@@ -124,13 +124,13 @@ pub async fn run(ws: &Workspace, ui: &Ui, args: ApplyArgs, vars: Vec<VarArg>) ->
         ui.color_out,
     ));
     if !planned.plan.has_changes() && planned.plan.drift.is_empty() {
-        return execute(ui, prepared, planned, &args.opts, stop).await;
+        return execute(ws, ui, prepared, planned, &args.opts, stop).await;
     }
     if !args.auto_approve && !confirm(ui, args.destroy) {
         ui.err("\nApply cancelled: nothing was changed.\n");
         return Exit::Error;
     }
-    execute(ui, prepared, planned, &args.opts, stop).await
+    execute(ws, ui, prepared, planned, &args.opts, stop).await
 }
 
 /// Asks for "yes" on a terminal; refuses without one.
@@ -159,6 +159,7 @@ fn confirm(ui: &Ui, destroy: bool) -> bool {
 }
 
 async fn execute(
+    ws: &Workspace,
     ui: &Ui,
     prepared: Prepared,
     planned: Planned,
@@ -181,8 +182,14 @@ async fn execute(
     let sources = prepared.loaded.config.sources.clone();
     let outcome = crate::apply::apply(planned, writer.clone(), settings, progress, stop).await;
     ui.diagnostics(&outcome.diagnostics, &sources);
+    let recovery = writer
+        .unsaved()
+        .map(|error| super::recovery::save_errored_state(ws, ui, &writer.snapshot(), &error));
     if let Some(l) = prepared.lock {
-        let _ = l.release();
+        let id = l.info().id.clone();
+        if let Err(e) = l.release() {
+            super::recovery::report_unreleased_lock(ui, &id, &e);
+        }
     }
     let summary = if destroy {
         format!("Resources: {} destroyed.", outcome.destroyed)
@@ -192,6 +199,10 @@ async fn execute(
             outcome.added, outcome.changed, outcome.destroyed
         )
     };
+    if let Some(recovery) = recovery {
+        ui.err(&format!("\nApply failed. {summary}\n{recovery}"));
+        return Exit::Error;
+    }
     if outcome.interrupted {
         ui.err(&format!("\nApply interrupted: the state records every operation that completed. {summary}\nRun apply again to finish.\n"));
         return Exit::Error;
@@ -210,7 +221,7 @@ async fn execute(
 
 /// Applies a saved plan after checking that nothing it depends on has changed.
 async fn apply_saved(ws: &Workspace, ui: &Ui, file: &std::path::Path, opts: &PlanOptions) -> Exit {
-    let saved = match planfile::read(file) {
+    let (saved, saved_workspace) = match planfile::read_with_workspace(file) {
         Ok(p) => p,
         Err(e) => {
             ui.error(Diagnostic::error("Cannot read the saved plan").detail(e.to_string()));
@@ -240,6 +251,17 @@ async fn apply_saved(ws: &Workspace, ui: &Ui, file: &std::path::Path, opts: &Pla
     ) else {
         return Exit::Error;
     };
+    if saved_workspace != prepared.workspace {
+        ui.error(
+            Diagnostic::error("Saved plan is for a different workspace")
+                .detail(format!(
+                    "The plan was made in workspace \"{saved_workspace}\", and the selected workspace is \"{}\": applying it would change the wrong state.",
+                    prepared.workspace
+                ))
+                .hint(format!("select the plan's workspace (clusterform workspace select {saved_workspace}), or make a new plan in this one")),
+        );
+        return Exit::Error;
+    }
     if let Err(d) = check_fresh(&saved, &mut prepared) {
         ui.error(d);
         return Exit::Error;
@@ -272,7 +294,7 @@ async fn apply_saved(ws: &Workspace, ui: &Ui, file: &std::path::Path, opts: &Pla
         ui.error(d);
         return Exit::Error;
     }
-    execute(ui, prepared, planned, opts, stop).await
+    execute(ws, ui, prepared, planned, opts, stop).await
 }
 
 /// Refuses a plan made against other state, other configuration or other variables.

@@ -29,6 +29,12 @@ const TERRAFORM_FLAGS: &[&str] = &[
     "recursive",
     "input",
     "raw",
+    "backend-config",
+    "migrate-state",
+    "force-copy",
+    "reconfigure",
+    "force",
+    "or-create",
 ];
 
 /// Rewrites `-var x=1` and `-out=f` to `--var x=1` and `--out=f`, and returns the `--var` and

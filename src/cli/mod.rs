@@ -2,19 +2,24 @@
 
 mod apply;
 mod args;
+mod data_dir;
 mod fmt;
 mod graph;
 mod import;
 mod init;
+mod migrate;
 mod operation;
 mod output;
 mod plan;
 mod plan_dirs;
+mod recovery;
 mod show;
 mod state_cmd;
+mod state_push;
 pub mod ui;
 mod validate;
 pub mod workspace;
+mod workspace_cmd;
 
 use std::path::PathBuf;
 
@@ -92,6 +97,9 @@ pub enum Command {
     State(state_cmd::StateCommand),
     /// Release a lock left behind by a run that died.
     ForceUnlock(state_cmd::ForceUnlockArgs),
+    /// Manage workspaces: several states for one configuration.
+    #[command(subcommand)]
+    Workspace(workspace_cmd::WorkspaceCommand),
     /// Print the version.
     Version,
 }
@@ -131,6 +139,7 @@ pub fn run(cli: Cli, ordered_vars: Vec<crate::config::inputs::VarArg>) -> Exit {
         Command::Import(a) => runtime.block_on(import::run(&ws, &ui, a, ordered_vars)),
         Command::State(c) => state_cmd::run(&ws, &ui, c),
         Command::ForceUnlock(a) => state_cmd::force_unlock(&ws, &ui, a),
+        Command::Workspace(c) => workspace_cmd::run(&ws, &ui, c),
         Command::Version => {
             ui.out(&format!("clusterform v{}\n", env!("CARGO_PKG_VERSION")));
             Exit::Ok

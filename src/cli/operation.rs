@@ -26,6 +26,8 @@ pub struct Prepared {
     pub warnings: Diagnostics,
     pub backend: Arc<dyn Backend>,
     pub lock: Option<StateLock>,
+    /// The selected workspace, whose state `backend` holds.
+    pub workspace: String,
     /// The stored state; `stored` is false when there was none yet.
     pub state: Arc<State>,
     pub stored: bool,
@@ -70,13 +72,30 @@ fn prepare_inner(
             return None;
         }
     };
-    let backend = workspace::backend(ws, Some(&loaded.config));
+    let selected = match super::data_dir::selected_workspace(ws) {
+        Ok(name) => name,
+        Err(d) => {
+            ui.error(d);
+            return None;
+        }
+    };
+    let backend = match workspace::backend_in(ws, Some(&loaded.config), &selected) {
+        Ok(b) => {
+            workspace::remember_selected(&selected);
+            b
+        }
+        Err(d) => {
+            ui.diagnostics(&diags, &loaded.config.sources);
+            ui.error(d);
+            return None;
+        }
+    };
     let lock = match opts.lock.then(|| backend.lock(operation, timeout)) {
         None => None,
         Some(Ok(l)) => Some(l),
         Some(Err(e)) => {
             ui.diagnostics(&diags, &loaded.config.sources);
-            ui.error(Diagnostic::error("Error acquiring the state lock").detail(e.to_string()));
+            ui.error(workspace::state_error("Error acquiring the state lock", &e));
             return None;
         }
     };
@@ -84,7 +103,8 @@ fn prepare_inner(
         Ok(Some(s)) => (s, true),
         Ok(None) => (State::new(), false),
         Err(e) => {
-            ui.error(Diagnostic::error("Cannot read the state").detail(e.to_string()).hint("the state file was left as it is; fix it or restore terraform.tfstate.backup"));
+            let d = workspace::state_error("Cannot read the state", &e);
+            ui.error(if d.hint.is_some() { d } else { d.hint("the stored state was left as it is; fix it, or restore a copy (terraform.tfstate.backup for the local backend, an earlier object version for a versioned S3 bucket)") });
             return None;
         }
     };
@@ -94,6 +114,7 @@ fn prepare_inner(
         warnings: diags,
         backend,
         lock,
+        workspace: selected,
         state: Arc::new(state),
         stored,
     })
@@ -150,6 +171,7 @@ pub async fn make_plan(
         p.variables.clone(),
     );
     run.extend(p.warnings.clone());
+    crate::engine::run::lock(&run.values).workspace = Some(p.workspace.clone());
     let meta = PlanMeta {
         working_dir: ws.relative(&ws.dir).trim().to_string(),
         state_lineage: p.stored.then(|| p.state.lineage.clone()),

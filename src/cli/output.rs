@@ -39,11 +39,17 @@ pub fn render_outputs(state: &State) -> String {
 
 pub fn run(ws: &Workspace, ui: &Ui, args: OutputArgs) -> Exit {
     let config = crate::config::load(&ws.dir, &ws.display_base).0;
-    let backend = workspace::backend(ws, config.as_ref());
+    let backend = match workspace::backend(ws, config.as_ref()) {
+        Ok(b) => b,
+        Err(d) => {
+            ui.error(d);
+            return Exit::Error;
+        }
+    };
     let state = match backend.read() {
         Ok(s) => s.unwrap_or_default(),
         Err(e) => {
-            ui.error(Diagnostic::error("Cannot read the state").detail(e.to_string()));
+            ui.error(workspace::state_error("Cannot read the state", &e));
             return Exit::Error;
         }
     };

@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 use super::args::PlanOptions;
 use super::operation::{interrupts, make_plan, prepare, settings};
 use super::ui::Ui;
-use super::workspace::{Workspace, WORKSPACE};
+use super::workspace::{self, Workspace};
 use super::Exit;
 use crate::config::inputs::VarArg;
 use crate::diag::Diagnostic;
@@ -131,7 +131,8 @@ pub(super) async fn plan_dir(
     ui.out(&human::legend(&planned.plan, ui.color_out));
     ui.out(&human::render_plan(&planned.plan, registry, ui.color_out));
     if let Some(out) = out {
-        if let Err(e) = planfile::write(&out.path, &planned.plan) {
+        if let Err(e) = planfile::write_in_workspace(&out.path, &planned.plan, &prepared.workspace)
+        {
             ui.error(Diagnostic::error("Cannot save the plan").detail(e.to_string()));
             return None;
         }
@@ -155,10 +156,10 @@ pub(super) fn dir_label(plan: &Plan) -> String {
     }
 }
 
-/// Comments for GitHub, in the one workspace clusterform has.
+/// Comments for GitHub, titled with the workspace this run uses.
 pub(super) fn comment_settings() -> markdown::CommentSettings<'static> {
     markdown::CommentSettings {
-        workspace: WORKSPACE,
+        workspace: workspace::selected_name(),
         limit: markdown::GITHUB_COMMENT_LIMIT,
     }
 }

@@ -51,29 +51,39 @@ pub fn run(ws: &Workspace, ui: &Ui, args: ShowArgs) -> Exit {
     }
     let registry = workspace::registry();
     let config = crate::config::load(&ws.dir, &ws.display_base).0;
-    let backend = workspace::backend(ws, config.as_ref());
+    let backend = match workspace::backend(ws, config.as_ref()) {
+        Ok(b) => b,
+        Err(d) => {
+            ui.error(d);
+            return Exit::Error;
+        }
+    };
     let state = match backend.read() {
         Ok(s) => s,
         Err(e) => {
-            ui.error(Diagnostic::error("Cannot read the state").detail(e.to_string()));
+            ui.error(workspace::state_error("Cannot read the state", &e));
             return Exit::Error;
         }
     };
     if let Some(file) = &args.plan_file {
-        let plan = match crate::plan::planfile::read(&ws.dir.join(file)) {
-            Ok(p) => p,
-            Err(e) => {
-                ui.error(Diagnostic::error("Cannot read the saved plan").detail(e.to_string()));
-                return Exit::Error;
-            }
-        };
+        let (plan, plan_workspace) =
+            match crate::plan::planfile::read_with_workspace(&ws.dir.join(file)) {
+                Ok(p) => p,
+                Err(e) => {
+                    ui.error(Diagnostic::error("Cannot read the saved plan").detail(e.to_string()));
+                    return Exit::Error;
+                }
+            };
         if format == ShowFormat::Markdown {
             let dir = markdown::DirPlan {
                 dir: super::plan::dir_label(&plan),
                 plan: Some(&plan),
                 plan_file: Some(ws.relative(&ws.dir.join(file))),
             };
-            let settings = super::plan::comment_settings();
+            let settings = markdown::CommentSettings {
+                workspace: &plan_workspace,
+                ..super::plan::comment_settings()
+            };
             ui.out(&markdown::comment(&dir, &registry, &settings));
         } else if format == ShowFormat::Json {
             let json =

@@ -1,4 +1,5 @@
-//! `clusterform state list|show|rm|mv` and `clusterform force-unlock`.
+//! `clusterform state list|show|rm|mv|pull|push` and `clusterform force-unlock`. Pull and
+//! push live in `state_push.rs`.
 
 use std::str::FromStr;
 
@@ -32,6 +33,11 @@ pub enum StateCommand {
         after_help = "Examples:\n  clusterform state mv aws_eks_cluster.main aws_eks_cluster.dev"
     )]
     Mv { from: String, to: String },
+    /// Print the stored state as JSON (for inspection, or to keep a copy).
+    #[command(after_help = "Examples:\n  clusterform state pull > backup.tfstate")]
+    Pull,
+    /// Replace the stored state with a state file, such as errored.tfstate after a failed save.
+    Push(super::state_push::PushArgs),
 }
 
 #[derive(Args, Debug)]
@@ -47,7 +53,9 @@ fn parse(s: &str) -> Result<TargetAddr, Diagnostic> {
     TargetAddr::from_str(s).map_err(|e| Diagnostic::error("Invalid address").detail(e.to_string()))
 }
 
-fn load(ws: &Workspace) -> std::sync::Arc<dyn Backend> {
+/// The backend for the selected workspace. The configuration may have errors: the state
+/// commands work on the state, wherever init put it.
+pub(super) fn load(ws: &Workspace) -> Result<std::sync::Arc<dyn Backend>, Diagnostic> {
     let config = crate::config::load(&ws.dir, &ws.display_base).0;
     workspace::backend(ws, config.as_ref())
 }
@@ -56,7 +64,7 @@ fn read(backend: &dyn Backend) -> Result<State, Diagnostic> {
     backend
         .read()
         .map(|s| s.unwrap_or_else(State::new))
-        .map_err(|e| Diagnostic::error("Cannot read the state").detail(e.to_string()))
+        .map_err(|e| workspace::state_error("Cannot read the state", &e))
 }
 
 pub fn run(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Exit {
@@ -70,8 +78,10 @@ pub fn run(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Exit {
 }
 
 fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnostic> {
-    let backend = load(ws);
+    let backend = load(ws)?;
     match cmd {
+        StateCommand::Pull => super::state_push::pull(ui, &*backend)?,
+        StateCommand::Push(args) => super::state_push::push(ws, ui, &*backend, &args)?,
         StateCommand::List { address } => {
             let filters = address
                 .iter()
@@ -111,9 +121,7 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
                 .collect::<Result<Vec<_>, _>>()?;
             let lock = backend
                 .lock("OperationTypeState", std::time::Duration::ZERO)
-                .map_err(|e| {
-                    Diagnostic::error("Error acquiring the state lock").detail(e.to_string())
-                })?;
+                .map_err(|e| workspace::state_error("Error acquiring the state lock", &e))?;
             let mut state = read(&*backend)?;
             let doomed: Vec<_> = state
                 .instances()
@@ -133,7 +141,7 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
             state.bump_serial();
             backend
                 .write(&state)
-                .map_err(|e| Diagnostic::error("Cannot save the state").detail(e.to_string()))?;
+                .map_err(|e| workspace::state_error("Cannot save the state", &e))?;
             let _ = lock.release();
             ui.out(&format!("Successfully removed {} resource instance(s). The objects themselves still exist.\n", doomed.len()));
         }
@@ -141,9 +149,7 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
             let (from_t, to_t) = (parse(&from)?, parse(&to)?);
             let lock = backend
                 .lock("OperationTypeState", std::time::Duration::ZERO)
-                .map_err(|e| {
-                    Diagnostic::error("Error acquiring the state lock").detail(e.to_string())
-                })?;
+                .map_err(|e| workspace::state_error("Error acquiring the state lock", &e))?;
             let mut state = read(&*backend)?;
             let result = match (&from_t, &to_t) {
                 (TargetAddr::Resource(a), TargetAddr::Resource(b)) => state.move_resource(a, b),
@@ -160,11 +166,11 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
                     ))
                 }
             };
-            result.map_err(|e| Diagnostic::error("Cannot move").detail(e.to_string()))?;
+            result.map_err(|e| workspace::state_error("Cannot move", &e))?;
             state.bump_serial();
             backend
                 .write(&state)
-                .map_err(|e| Diagnostic::error("Cannot save the state").detail(e.to_string()))?;
+                .map_err(|e| workspace::state_error("Cannot save the state", &e))?;
             let _ = lock.release();
             ui.out(&format!(
                 "Move \"{from}\" to \"{to}\"\nSuccessfully moved 1 object.\n"
@@ -175,7 +181,13 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
 }
 
 pub fn force_unlock(ws: &Workspace, ui: &Ui, args: ForceUnlockArgs) -> Exit {
-    let backend = load(ws);
+    let backend = match load(ws) {
+        Ok(b) => b,
+        Err(d) => {
+            ui.error(d);
+            return Exit::Error;
+        }
+    };
     match backend.force_unlock(&args.lock_id) {
         Ok(()) => {
             ui.out(
@@ -187,7 +199,7 @@ The lock is gone; make sure the run that held it is really finished before start
             Exit::Ok
         }
         Err(e) => {
-            ui.error(Diagnostic::error("Failed to unlock state").detail(e.to_string()));
+            ui.error(workspace::state_error("Failed to unlock state", &e));
             Exit::Error
         }
     }

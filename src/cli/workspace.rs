@@ -1,23 +1,25 @@
 //! Loads what most commands need: the configuration, its graph, the variables and the state
-//! backend, reporting every problem found along the way together.
+//! backend (for the selected Terraform workspace), reporting every problem found along the
+//! way together.
+//!
+//! [`Workspace`] here is where the command runs; the Terraform workspace (`default`, `dev`…)
+//! is a name, chosen by `data_dir::selected_workspace`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use crate::config::backend::{self, BackendSettings};
 use crate::config::inputs::{self, VarArg};
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::graph::{self, DepGraph};
 use crate::providers::Registry;
-use crate::state::{Backend, LocalBackend, DEFAULT_STATE_PATH};
+use crate::state::{Backend, DEFAULT_WORKSPACE};
 use crate::value::Value;
 
+use super::data_dir;
 use super::ui::Ui;
-
-/// The workspace every run uses: clusterform has one, Terraform's `default` (which is also
-/// what `terraform.workspace` evaluates to).
-pub const WORKSPACE: &str = "default";
 
 /// Where the command runs.
 #[derive(Clone, Debug)]
@@ -121,17 +123,105 @@ pub fn variables(
     (values, diags)
 }
 
-/// The state backend the configuration names (the local file by default).
-pub fn backend(ws: &Workspace, config: Option<&Config>) -> Arc<dyn Backend> {
-    let path = config
-        .and_then(|c| c.root.backend.as_ref())
-        .and_then(|b| b.body.attribute("path"))
-        .and_then(|a| {
-            a.expr
-                .as_literal()
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| DEFAULT_STATE_PATH.to_string());
-    Arc::new(LocalBackend::new(ws.dir.join(path)))
+/// The backend block as written: its kind and settings (`local` with none when there is no
+/// block).
+pub fn configured_backend(config: Option<&Config>) -> (String, BackendSettings) {
+    match config.and_then(|c| c.root.backend.as_ref()) {
+        Some(b) => (b.kind.clone(), b.settings.clone()),
+        None => (backend::LOCAL.to_string(), BackendSettings::new()),
+    }
+}
+
+/// Which backend to use and its settings: the block as `init` set it up (with the
+/// `--backend-config` values init recorded), or the local file when nothing needs setting
+/// up. An error when the configuration names a backend `init` has not set up, or one that
+/// changed since.
+pub fn backend_choice(
+    ws: &Workspace,
+    config: Option<&Config>,
+) -> Result<(String, BackendSettings), Diagnostic> {
+    let record = data_dir::read_record(ws)?;
+    let Some(config) = config else {
+        // The configuration does not load (its errors are reported elsewhere): the state is
+        // still where init put it.
+        return Ok(match record {
+            Some(r) => (r.kind.clone(), r.settings()),
+            None => configured_backend(None),
+        });
+    };
+    let (kind, block) = configured_backend(Some(config));
+    match record {
+        None if kind == backend::LOCAL => Ok((kind, block)),
+        None => Err(Diagnostic::error("Backend initialization required")
+            .detail(format!(
+                "The configuration keeps state in the \"{kind}\" backend, which has not been set up in this directory."
+            ))
+            .hint("run clusterform init (with --backend-config KEY=VALUE for settings not in the block)")),
+        Some(r) if r.kind == kind && r.hash == data_dir::block_hash(&kind, &block) => {
+            // Secrets are never recorded: those written in the block come from it.
+            let mut settings = r.settings();
+            settings.extend(block.into_iter().filter(|(k, _)| backend::is_secret(k)));
+            Ok((kind, settings))
+        }
+        Some(r) => Err(Diagnostic::error("Backend configuration changed")
+            .detail(format!(
+                "The backend configuration changed since clusterform init ran: the state was set up in the \"{}\" backend, and the configuration now says \"{kind}\"{}.",
+                r.kind,
+                if r.kind == kind { " with other settings" } else { "" }
+            ))
+            .hint("run clusterform init -migrate-state to copy the state to the new backend, or clusterform init -reconfigure to use the new backend as it is")),
+    }
+}
+
+/// The state backend for the selected workspace.
+pub fn backend(ws: &Workspace, config: Option<&Config>) -> Result<Arc<dyn Backend>, Diagnostic> {
+    let name = data_dir::selected_workspace(ws)?;
+    let opened = backend_in(ws, config, &name)?;
+    remember_selected(&name);
+    Ok(opened)
+}
+
+/// Notes the workspace this run uses, for [`selected_name`] (the first one noted stays).
+pub fn remember_selected(name: &str) {
+    let _ = SELECTED.set(name.to_string());
+}
+
+/// The state backend for `workspace`.
+pub fn backend_in(
+    ws: &Workspace,
+    config: Option<&Config>,
+    workspace: &str,
+) -> Result<Arc<dyn Backend>, Diagnostic> {
+    let (kind, settings) = backend_choice(ws, config)?;
+    open(ws, &kind, &settings, workspace)
+}
+
+/// Opens `kind` with `settings` for `workspace`.
+pub fn open(
+    ws: &Workspace,
+    kind: &str,
+    settings: &BackendSettings,
+    workspace: &str,
+) -> Result<Arc<dyn Backend>, Diagnostic> {
+    crate::state::backends::open(kind, settings, &ws.dir, workspace)
+        .map_err(|e| state_error(format!("Cannot open the {kind} backend"), &e))
+}
+
+/// The workspace whose state this run uses, once [`backend`] has opened it or
+/// [`remember_selected`] noted it (`default` before), for titles such as the pull-request
+/// comment's.
+pub fn selected_name() -> &'static str {
+    SELECTED.get().map_or(DEFAULT_WORKSPACE, String::as_str)
+}
+
+static SELECTED: OnceLock<String> = OnceLock::new();
+
+/// A state error as a diagnostic: the error's own `hint:` paragraph becomes the diagnostic's
+/// hint, so it renders as one, after the detail.
+pub fn state_error(summary: impl Into<String>, e: &crate::state::StateError) -> Diagnostic {
+    let text = e.to_string();
+    match text.split_once("\n\nhint: ") {
+        Some((detail, hint)) => Diagnostic::error(summary).detail(detail).hint(hint),
+        None => Diagnostic::error(summary).detail(text),
+    }
 }

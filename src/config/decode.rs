@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::backend;
 use super::body::{Attribute, Block, Body};
 use super::constant::{eval_bool, eval_constant, eval_string};
 use super::model::*;
@@ -235,7 +236,7 @@ fn decode_terraform(module: &mut Module, block: &Block, diags: &mut Diagnostics)
             Diagnostic::error("Unsupported cloud block")
                 .at(b.kind_span)
                 .detail("HCP Terraform (the cloud block) is not supported: clusterform runs locally and keeps state in its backend.")
-                .hint("remove the cloud block; use backend \"local\" for now"),
+                .hint("remove the cloud block; use backend \"s3\" or \"azurerm\" to share state"),
         );
     }
     for b in block.body.blocks_of("backend") {
@@ -243,21 +244,21 @@ fn decode_terraform(module: &mut Module, block: &Block, diags: &mut Diagnostics)
             continue;
         }
         let kind = b.labels[0].0.clone();
-        if kind != "local" {
+        let Some(known) = backend::kind(&kind) else {
             diags.push(
                 Diagnostic::error("Unsupported backend type")
                     .at(b.labels[0].1)
-                    .detail(format!("The backend \"{kind}\" is not supported yet; this version of clusterform stores state with the \"local\" backend."))
-                    .hint("use backend \"local\" { path = \"terraform.tfstate\" }, or remove the backend block"),
+                    .detail(format!(
+                        "The backend \"{kind}\" is not supported; clusterform stores state with the {} backends.",
+                        backend::kind_names()
+                    ))
+                    .hint("use backend \"s3\" or \"azurerm\" for shared state, backend \"local\" for a file, or remove the backend block"),
             );
             continue;
-        }
-        b.body.check_allowed(
-            &["path", "workspace_dir"],
-            &[],
-            "a local backend block",
-            diags,
-        );
+        };
+        known.check_body(&b.body, diags);
+        let settings =
+            push_err(backend::settings_of(&b.body, &module.dir), diags).unwrap_or_default();
         if module.backend.is_some() {
             diags.push(
                 Diagnostic::error("Duplicate backend configuration")
@@ -268,6 +269,7 @@ fn decode_terraform(module: &mut Module, block: &Block, diags: &mut Diagnostics)
         module.backend = Some(BackendConfig {
             kind,
             body: b.body.clone(),
+            settings,
             span: b.span,
         });
     }

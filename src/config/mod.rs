@@ -3,6 +3,7 @@
 //! This module reads and decodes; it does not evaluate anything that depends on other objects
 //! (that is the graph walk's job) and never talks to providers.
 
+pub mod backend;
 pub mod body;
 pub mod constant;
 pub mod decode;

@@ -164,10 +164,12 @@ pub struct ModuleCall {
     pub module: Box<Module>,
 }
 
-/// `terraform { backend "local" { … } }`.
+/// `terraform { backend "KIND" { … } }`.
 #[derive(Clone, Debug)]
 pub struct BackendConfig {
     pub kind: String,
     pub body: Body,
+    /// The block's arguments as flat strings (see [`super::backend`]).
+    pub settings: super::backend::BackendSettings,
     pub span: Span,
 }

@@ -146,7 +146,10 @@ impl Scope for ModuleScope<'_> {
                 Ok((Value::from(p.to_string_lossy().to_string()), 1))
             }
             "terraform" => match attrs.first() {
-                Some(&"workspace") => Ok((Value::from("default"), 1)),
+                Some(&"workspace") => Ok((
+                    Value::from(self.values.workspace.as_deref().unwrap_or("default")),
+                    1,
+                )),
                 _ => Err(Diagnostic::error("Invalid \"terraform\" attribute").at(span).detail("Only terraform.workspace is available.")),
             },
             "self" => Err(Diagnostic::error("Invalid \"self\" reference")

@@ -17,6 +17,8 @@ pub struct ModuleValues {
 #[derive(Default, Debug)]
 pub struct Values {
     modules: HashMap<ModulePath, ModuleValues>,
+    /// What `terraform.workspace` evaluates to; `None` means `default`.
+    pub workspace: Option<String>,
 }
 
 impl Values {

@@ -3,6 +3,9 @@
 //! A saved plan records the state's lineage and serial and a digest of the configuration, and
 //! apply refuses it when either changed. Secrets are never written: sensitive values are
 //! redacted and sensitive variables are kept only as a SHA-256 digest.
+//!
+//! Beside the plan, the file records the workspace it was made in (`"workspace"`, as
+//! Terraform's plan file records its backend's workspace), so apply refuses it in another.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -35,12 +38,25 @@ pub enum PlanFileError {
     },
 }
 
+/// The key of the workspace a plan was made in, beside the plan's own fields.
+const WORKSPACE_KEY: &str = "workspace";
+
+/// Saves a plan made in the `default` workspace.
 pub fn write(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
+    write_in_workspace(path, plan, crate::state::DEFAULT_WORKSPACE)
+}
+
+/// Saves a plan made in `workspace`.
+pub fn write_in_workspace(path: &Path, plan: &Plan, workspace: &str) -> Result<(), PlanFileError> {
     let err = |source| PlanFileError::Write {
         path: path.display().to_string(),
         source,
     };
-    let json = serde_json::to_string_pretty(plan).map_err(|e| err(std::io::Error::other(e)))?;
+    let mut value = serde_json::to_value(plan).map_err(|e| err(std::io::Error::other(e)))?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert(WORKSPACE_KEY.to_string(), workspace.into());
+    }
+    let json = serde_json::to_string_pretty(&value).map_err(|e| err(std::io::Error::other(e)))?;
     let tmp = path.with_extension("tmp-plan");
     let mut f = std::fs::File::create(&tmp).map_err(err)?;
     #[cfg(unix)]
@@ -56,6 +72,12 @@ pub fn write(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
 }
 
 pub fn read(path: &Path) -> Result<Plan, PlanFileError> {
+    read_with_workspace(path).map(|(plan, _)| plan)
+}
+
+/// A saved plan and the workspace it was made in (`default` for plans saved before
+/// workspaces were recorded).
+pub fn read_with_workspace(path: &Path) -> Result<(Plan, String), PlanFileError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| PlanFileError::Read {
         path: shown.clone(),
@@ -82,10 +104,17 @@ pub fn read(path: &Path) -> Result<Plan, PlanFileError> {
             })
         }
     }
-    serde_json::from_value(probe).map_err(|e| PlanFileError::Invalid {
+    let mut probe = probe;
+    let workspace = probe
+        .as_object_mut()
+        .and_then(|fields| fields.remove(WORKSPACE_KEY))
+        .and_then(|w| w.as_str().map(str::to_string))
+        .unwrap_or_else(|| crate::state::DEFAULT_WORKSPACE.to_string());
+    let plan = serde_json::from_value(probe).map_err(|e| PlanFileError::Invalid {
         path: shown,
         message: e.to_string(),
-    })
+    })?;
+    Ok((plan, workspace))
 }
 
 /// Rounds of SHA-256 in a sensitive variable's digest: enough to make guessing a short secret
@@ -162,5 +191,40 @@ mod tests {
         assert!(!digest_matches(&Value::from("hunter3"), &a));
         assert!(!a.contains("hunter2"));
         assert!(!digest_matches(&secret, "garbage"));
+    }
+
+    #[test]
+    fn the_workspace_is_saved_beside_the_plan() {
+        let plan = Plan {
+            format_version: Plan::FORMAT_VERSION.to_string(),
+            clusterform_version: "0.0.0".to_string(),
+            mode: super::super::PlanMode::Normal,
+            working_dir: String::new(),
+            config_digest: "d".to_string(),
+            state_lineage: None,
+            state_serial: None,
+            variables: BTreeMap::new(),
+            targets: Vec::new(),
+            replace: Vec::new(),
+            changes: Vec::new(),
+            drift: Vec::new(),
+            outputs: Vec::new(),
+            messages: Vec::new(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.tfplan");
+        write_in_workspace(&file, &plan, "staging").unwrap();
+        let (back, workspace) = read_with_workspace(&file).unwrap();
+        assert_eq!((back, workspace.as_str()), (plan.clone(), "staging"));
+
+        write(&file, &plan).unwrap();
+        assert_eq!(read_with_workspace(&file).unwrap().1, "default");
+        // A plan saved before workspaces were recorded reads as made in `default`.
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        json.as_object_mut().unwrap().remove("workspace").unwrap();
+        std::fs::write(&file, json.to_string()).unwrap();
+        assert_eq!(read(&file).unwrap(), plan);
+        assert_eq!(read_with_workspace(&file).unwrap().1, "default");
     }
 }

@@ -51,6 +51,10 @@ fn table(out: &mut String, s: &Schema, prefix: &str) {
         );
     }
     for (name, b) in &s.blocks {
+        if b.schema.attributes.is_empty() && b.schema.blocks.is_empty() {
+            let _ = writeln!(out, "\n`{prefix}{name}` block: takes no arguments.");
+            continue;
+        }
         let _ = writeln!(out, "\n`{prefix}{name}` block:\n");
         table(out, &b.schema, &format!("{prefix}{name}."));
     }

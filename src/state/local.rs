@@ -6,21 +6,29 @@
 //! flushed so the rename survives a crash. At every moment `terraform.tfstate` is either the
 //! complete old state or the complete new one — never missing, never half written.
 //!
+//! Workspaces other than `default` keep their state in `terraform.tfstate.d/<name>/terraform.tfstate`
+//! (the directory is the block's `workspace_dir`), as Terraform's local backend does.
+//!
 //! This module does not bump serials or decide when to write; callers do.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{lock, Backend, State, StateError, StateLock};
+use super::{lock, Backend, State, StateError, StateLock, DEFAULT_WORKSPACE};
 
 /// Where the local backend keeps state unless told otherwise.
 pub const DEFAULT_STATE_PATH: &str = "terraform.tfstate";
+
+/// Where the local backend keeps other workspaces' states unless told otherwise.
+pub const DEFAULT_WORKSPACE_DIR: &str = "terraform.tfstate.d";
 
 /// State in a local file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LocalBackend {
     pub path: PathBuf,
+    /// The directory of non-default workspaces; `None`: this backend has only `default`.
+    pub workspaces_dir: Option<PathBuf>,
 }
 
 impl Default for LocalBackend {
@@ -31,7 +39,31 @@ impl Default for LocalBackend {
 
 impl LocalBackend {
     pub fn new(path: impl Into<PathBuf>) -> LocalBackend {
-        LocalBackend { path: path.into() }
+        LocalBackend {
+            path: path.into(),
+            workspaces_dir: None,
+        }
+    }
+
+    /// The state of `workspace` for a configuration in `dir`: `path` (default
+    /// `terraform.tfstate`) for `default`, `<workspace_dir>/<workspace>/terraform.tfstate`
+    /// otherwise. Relative paths are taken from `dir`.
+    pub fn for_workspace(
+        dir: &Path,
+        path: Option<&str>,
+        workspace_dir: Option<&str>,
+        workspace: &str,
+    ) -> LocalBackend {
+        let workspaces_dir = dir.join(workspace_dir.unwrap_or(DEFAULT_WORKSPACE_DIR));
+        let path = if workspace == DEFAULT_WORKSPACE {
+            dir.join(path.unwrap_or(DEFAULT_STATE_PATH))
+        } else {
+            workspaces_dir.join(workspace).join(DEFAULT_STATE_PATH)
+        };
+        LocalBackend {
+            path,
+            workspaces_dir: Some(workspaces_dir),
+        }
     }
 
     /// `terraform.tfstate.backup`: the state as it was before the last write.
@@ -42,6 +74,14 @@ impl LocalBackend {
     /// `.terraform.tfstate.lock.info`.
     pub fn lock_path(&self) -> PathBuf {
         lock::lock_path(&self.path)
+    }
+
+    /// Creates the state's directory: a new workspace's is made on its first lock or write.
+    fn make_dir(&self) -> Result<(), StateError> {
+        match self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(parent) => fs_err::create_dir_all(parent).map_err(StateError::io(parent)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -60,10 +100,12 @@ impl Backend for LocalBackend {
     }
 
     fn write(&self, state: &State) -> Result<(), StateError> {
+        self.make_dir()?;
         write_atomically(&self.path, &self.backup_path(), state.to_json().as_bytes())
     }
 
     fn lock(&self, operation: &str, timeout: Duration) -> Result<StateLock, StateError> {
+        self.make_dir()?;
         lock::acquire(&self.path, operation, timeout)
     }
 
@@ -73,6 +115,44 @@ impl Backend for LocalBackend {
 
     fn describe(&self) -> String {
         format!("local state file {}", self.path.display())
+    }
+
+    /// `default` and every directory in the workspaces directory.
+    fn workspaces(&self) -> Result<Vec<String>, StateError> {
+        let mut names = vec![DEFAULT_WORKSPACE.to_string()];
+        let Some(dir) = &self.workspaces_dir else {
+            return Ok(names);
+        };
+        let entries = match fs_err::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(names),
+            Err(e) => return Err(StateError::io(dir)(e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(StateError::io(dir))?;
+            if entry.file_type().map_err(StateError::io(dir))?.is_dir() {
+                names.push(entry.file_name().to_string_lossy().into_owned());
+            }
+        }
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// Removes `<workspace_dir>/<name>` with everything in it.
+    fn delete_workspace(&self, name: &str) -> Result<(), StateError> {
+        let Some(dir) = &self.workspaces_dir else {
+            return Err(StateError::Remote {
+                what: format!("delete workspace {name}"),
+                message: "this local backend has no workspaces directory".to_string(),
+                hint: None,
+            });
+        };
+        let target = dir.join(name);
+        match fs_err::remove_dir_all(&target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StateError::io(&target)(e)),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -308,6 +388,34 @@ mod tests {
         let msg = b.read().unwrap_err().to_string();
         assert!(msg.contains("terraform.tfstate: EOF"), "{msg}");
         assert!(msg.contains("cut short"), "{msg}");
+    }
+
+    #[test]
+    fn workspaces_live_in_their_own_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let default = LocalBackend::for_workspace(dir.path(), None, None, "default");
+        assert_eq!(default.path, dir.path().join("terraform.tfstate"));
+        assert_eq!(default.workspaces().unwrap(), ["default"]);
+
+        let dev = LocalBackend::for_workspace(dir.path(), None, None, "dev");
+        assert_eq!(
+            dev.path,
+            dir.path().join("terraform.tfstate.d/dev/terraform.tfstate")
+        );
+        dev.write(&state_with("vpc-dev")).unwrap();
+        assert_eq!(
+            default.read().unwrap(),
+            None,
+            "workspaces do not share state"
+        );
+        assert_eq!(default.workspaces().unwrap(), ["default", "dev"]);
+
+        default.delete_workspace("dev").unwrap();
+        assert_eq!(default.workspaces().unwrap(), ["default"]);
+        assert_eq!(dev.read().unwrap(), None);
+
+        let custom = LocalBackend::for_workspace(dir.path(), Some("s/x.tfstate"), Some("ws"), "qa");
+        assert_eq!(custom.path, dir.path().join("ws/qa/terraform.tfstate"));
     }
 
     #[test]

@@ -117,6 +117,50 @@ pub fn acquire(
     }
 }
 
+/// What one attempt to take a remote lock came to.
+pub enum Attempt<T> {
+    /// We hold the lock now.
+    Taken(T),
+    /// Someone else holds it: this is the error to report if waiting runs out.
+    Refused(StateError),
+    /// The lock went away while we looked at it: try again at once.
+    Vanished,
+}
+
+/// Calls `attempt` until it takes the lock, every `every`, for up to `timeout` (a zero timeout
+/// tries once). Errors from `attempt` (the store failed) end the wait at once. For backends
+/// other than the local one, which has [`acquire`].
+pub fn keep_trying<T>(
+    timeout: Duration,
+    every: Duration,
+    mut attempt: impl FnMut() -> Result<Attempt<T>, StateError>,
+) -> Result<T, StateError> {
+    let deadline = Instant::now() + timeout;
+    let mut vanished = 0;
+    loop {
+        let refusal = match attempt()? {
+            Attempt::Taken(held) => return Ok(held),
+            // Bounded, so a lock that keeps appearing and vanishing cannot spin forever.
+            Attempt::Vanished if vanished < 10 => {
+                vanished += 1;
+                continue;
+            }
+            Attempt::Vanished => StateError::Remote {
+                what: "taking the state lock".to_string(),
+                message: "the lock kept changing hands while clusterform tried to take it"
+                    .to_string(),
+                hint: Some("try again, or pass --lock-timeout to wait".to_string()),
+            },
+            Attempt::Refused(refusal) => refusal,
+        };
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(refusal);
+        }
+        thread::sleep(every.min(deadline - now));
+    }
+}
+
 /// Who holds the lock on the state file at `state_path`, if anyone.
 pub fn current(state_path: &Path) -> Result<Option<LockInfo>, StateError> {
     read_lock(&lock_path(state_path))

@@ -10,6 +10,8 @@
 //! - [`moves`]: `state mv` — renaming resources and instances.
 //! - [`local`]: the local backend, a file written atomically with a `.backup` beside it.
 //! - [`lock`]: the local lock file and the [`LockInfo`] every backend reports.
+//! - [`s3`]: the `s3` backend (an S3 object, locked with a `.tflock` object or DynamoDB).
+//! - [`backends`]: which backend a configuration names, opened for one workspace.
 //!
 //! Here: [`StateError`], the [`Backend`] trait and the [`StateLock`] guard it hands out.
 //!
@@ -17,11 +19,14 @@
 //! given. Bumping the serial is the caller's job ([`State::bump_serial`]).
 
 pub mod azure_blob;
+pub mod backends;
 pub mod file;
 pub mod local;
 pub mod lock;
 pub mod model;
 pub mod moves;
+pub mod remote_runtime;
+pub mod s3;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -222,6 +227,14 @@ pub enum StateError {
         location: String,
         expected: String,
         found: String,
+    },
+
+    /// A backend's settings are missing something or make no sense (checked before any request).
+    #[error("invalid {backend} backend configuration: {message}{}", hint_line(hint.as_deref()))]
+    InvalidSettings {
+        backend: String,
+        message: String,
+        hint: Option<String>,
     },
 }
 
