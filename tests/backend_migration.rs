@@ -1,6 +1,7 @@
 //! `init -migrate-state` across every backend in one chain — local → S3 → Azure Blob → local —
 //! through the real binary: every resource, the lineage and the serial survive each move, and
-//! each backend plans clean with the state it received.
+//! each backend plans clean with the state it received; and the Azure Blob leg of recovering
+//! from storage that goes away mid-apply (the S3 leg is in backend_s3.rs).
 
 #[path = "common/azurite.rs"]
 mod azurite;
@@ -119,4 +120,68 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// The Azure leg of "nothing is lost": Azurite goes away while an apply runs; the apply saves
+/// the state to errored.tfstate and says how to push it; `state push` restores it.
+#[test]
+fn azure_blob_going_away_mid_apply_leaves_errored_state_and_push_restores_it() {
+    let mut azurite = Azurite::start();
+    azurite.create_container(CONTAINER);
+    let env = [("ARM_ACCESS_KEY", ACCOUNT_KEY)];
+    let slow = r#"
+resource "terraform_data" "first" {
+  input = "first"
+}
+
+resource "time_sleep" "wait" {
+  create_duration = "3s"
+  depends_on      = [terraform_data.first]
+}
+"#;
+    let p = Project::with_files(&[("main.tf", slow), ("backend.tf", &azurerm_block(&azurite))]);
+    p.run_env(&["init"], &env).success();
+    let apply = p.spawn_env(&["apply", "--auto-approve"], &env);
+    common::wait_until(
+        std::time::Duration::from_secs(30),
+        "the apply to start waiting",
+        || {
+            apply
+                .stderr_so_far()
+                .contains("time_sleep.wait: Creating...")
+        },
+    );
+    azurite.kill();
+    let run = apply.finish(std::time::Duration::from_secs(120));
+    run.failure().stderr_has(&[
+        "Error: Failed to save the state to the backend",
+        "was written to errored.tfstate so that nothing is lost",
+        "clusterform state push errored.tfstate",
+    ]);
+    let errored: Json = serde_json::from_str(&p.read("errored.tfstate")).expect("JSON state");
+    let mut addresses: Vec<String> = errored["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .map(|r| {
+            format!(
+                "{}.{}",
+                r["type"].as_str().unwrap(),
+                r["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    addresses.sort();
+    assert_eq!(addresses, ["terraform_data.first", "time_sleep.wait"]);
+
+    // Storage is back (a new account here, so the backend is set up again), and the saved
+    // state goes up unchanged.
+    let back = Azurite::start();
+    back.create_container(CONTAINER);
+    p.write("backend.tf", &azurerm_block(&back));
+    p.run_env(&["init", "-reconfigure"], &env).success();
+    p.run_env(&["state", "push", "errored.tfstate"], &env)
+        .success();
+    assert_eq!(essence(&pulled(&p, &env)), essence(&errored));
+    p.run_env(&["plan", "--detailed-exitcode"], &env).success();
 }
