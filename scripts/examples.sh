@@ -16,7 +16,7 @@ trap 'kill "$AWS_EMULATOR_PID" "$AZURE_EMULATOR_PID" 2>/dev/null || true' EXIT
 .venv/bin/python -c 'import boto3; boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="clusterform-example-state")'
 
 cargo build --locked --quiet
-cf="$PWD/target/debug/clusterform"
+cf="${CARGO_TARGET_DIR:-$PWD/target}/debug/clusterform"
 failed=0
 for dir in examples/*/; do
   name=$(basename "$dir")
