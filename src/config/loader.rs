@@ -127,6 +127,17 @@ pub fn parse_file(
         Ok(body) => Some(from_hcl(&body, id, whole)),
         Err(e) => {
             let at = e.location().offset().min(text.len());
+            // The parser may stop at the start of the attribute that holds the string.
+            let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+            if let Some(quote) = super::unterminated::find(text).filter(|q| *q <= line_end) {
+                diags.push(
+                    Diagnostic::error("Unterminated string")
+                        .at(Span::new(id, quote..quote + 1))
+                        .detail("This quoted string has no closing quote on its line; a quoted string in HCL cannot span lines.")
+                        .hint("add the closing \" (for text over several lines, use a heredoc: <<EOT … EOT)"),
+                );
+                return None;
+            }
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             let message = e.message().replace('\n', " ");
             diags.push(

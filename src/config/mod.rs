@@ -12,6 +12,7 @@ pub mod loader;
 pub mod model;
 pub mod refs;
 pub mod type_expr;
+mod unterminated;
 
 pub use loader::{load, Config};
 pub use model::*;
