@@ -12,6 +12,13 @@ rustup component list --installed 2>/dev/null | grep -qE '^(rustfmt|clippy)' || 
 source scripts/emulators.sh
 ensure_emulator_env "$PWD"
 ensure_azurite "$PWD"
+# The Azure Blob backend's HTTPS test makes its own CA with the openssl command.
+if ! command -v openssl >/dev/null; then
+  echo "==> installing openssl"
+  as_root=""
+  [ "$(id -u)" = 0 ] || as_root=sudo
+  $as_root apt-get update -qq && $as_root apt-get install -y -qq openssl
+fi
 
 echo "==> emulator tests (pytest)"
 .venv/bin/python -m pytest emulators/aws -q
