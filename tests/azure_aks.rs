@@ -484,3 +484,37 @@ fn an_unserved_api_version_is_explained() {
         .code(1)
         .stderr_has(&["NoRegisteredProviderFound", "api_version"]);
 }
+
+#[test]
+fn an_update_keeps_settings_the_api_models_do_not_know() {
+    let emu = AzureEmulator::start();
+    let p = Project::with_files(&[("main.tf", &cluster(RANGES))]);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    // A GA-only setting (newer than the crate's 2023 models), made outside clusterform.
+    let path = format!("/subscriptions/{SUB}/resourceGroups/rg-dev/providers/Microsoft.ContainerService/managedClusters/aks-dev?api-version=2026-10-01");
+    let (_, mut live) = emu.arm("GET", &path, None);
+    live["properties"]["supportPlan"] = json!("KubernetesOfficial");
+    let (status, body) = emu.arm("PUT", &path, Some(&live));
+    assert!(status == 200 || status == 201, "{status} {body}");
+    common::wait_until(std::time::Duration::from_secs(20), "the change", || {
+        emu.arm("GET", &path, None).1["properties"]["provisioningState"] == "Succeeded"
+    });
+    run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
+
+    // Removing the ranges is an update through the models; the setting must survive it.
+    p.write("main.tf", &cluster(""));
+    run(&p, &emu, &["apply", "--auto-approve"])
+        .success()
+        .stdout_has(&["1 changed"]);
+    let after = emu.arm("GET", &path, None).1;
+    assert_eq!(
+        after["properties"]["supportPlan"], "KubernetesOfficial",
+        "{after}"
+    );
+    let ranges = &after["properties"]["apiServerAccessProfile"]["authorizedIPRanges"];
+    assert!(
+        ranges.is_null() || ranges == &json!([]),
+        "the ranges are gone: {ranges}"
+    );
+    run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
+}

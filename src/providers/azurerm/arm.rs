@@ -367,6 +367,44 @@ pub fn to_arm(planned: &Value, existing: Option<&Json>) -> Json {
     Json::Object(c)
 }
 
+/// What an update must add back to a request body built through the API model: the
+/// properties of the live cluster that the model dropped (those AKS added after the model's
+/// API version), and an explicitly empty `authorizedIPRanges` when the planned cluster has
+/// none but the live one has some (the model leaves empty lists out, and AKS would keep the
+/// old ranges). Arrays are not merged: a property the model knows is the model's business.
+pub fn update_additions(raw: &Json, through_model: &Json, planned: &Value) -> Json {
+    fn dropped(raw: &Json, kept: &Json) -> Option<Json> {
+        let (r, k) = (raw.as_object()?, kept.as_object());
+        let mut out = Map::new();
+        for (key, v) in r {
+            match k.and_then(|k| k.get(key)) {
+                None => {
+                    out.insert(key.clone(), v.clone());
+                }
+                Some(kv) if v.is_object() && kv.is_object() => {
+                    if let Some(inner) = dropped(v, kv) {
+                        out.insert(key.clone(), inner);
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        (!out.is_empty()).then_some(Json::Object(out))
+    }
+    let mut additions = dropped(raw, through_model).unwrap_or_else(|| json!({}));
+    let live_ranges = raw["properties"]["apiServerAccessProfile"]["authorizedIPRanges"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty());
+    let planned_ranges = block(planned, "api_server_access_profile")
+        .and_then(|p| string_set(p.get("authorized_ip_ranges")))
+        .unwrap_or_default();
+    if live_ranges && planned_ranges.is_empty() {
+        let props = object(additions.as_object_mut().expect("an object"), "properties");
+        object(props, "apiServerAccessProfile").insert("authorizedIPRanges".into(), json!([]));
+    }
+    additions
+}
+
 fn existing_pool(props: &Map<String, Json>, name: &str) -> Map<String, Json> {
     props
         .get("agentPoolProfiles")
@@ -414,6 +452,30 @@ mod tests {
         assert_eq!(v.get("api_server_access_profile"), Some(&no_block()));
         let pool = block(&v, "default_node_pool").unwrap();
         assert_eq!(pool.get("node_count"), Some(&Value::from(2)));
+    }
+
+    #[test]
+    fn updates_add_back_what_the_model_drops_and_an_empty_range_list() {
+        let raw = json!({
+            "location": "westeurope",
+            "properties": {
+                "supportPlan": "KubernetesOfficial",
+                "apiServerAccessProfile": { "authorizedIPRanges": ["203.0.113.0/24"] }
+            }
+        });
+        let through_model = json!({
+            "location": "westeurope",
+            "properties": { "apiServerAccessProfile": { "authorizedIPRanges": ["203.0.113.0/24"] } }
+        });
+        let planned = Value::object([("api_server_access_profile", no_block())]);
+        let add = update_additions(&raw, &through_model, &planned);
+        assert_eq!(
+            add,
+            json!({ "properties": {
+                "supportPlan": "KubernetesOfficial",
+                "apiServerAccessProfile": { "authorizedIPRanges": [] }
+            }})
+        );
     }
 
     #[test]

@@ -266,6 +266,51 @@ impl AksClient {
             .map_err(|why| unreadable(&req, &why))
     }
 
+    /// Like [`Self::get`], with the body as ARM sent it too: the API model drops properties
+    /// added since its API version, and an update must send them back.
+    pub async fn get_with_raw(
+        &self,
+        resource_group: &str,
+        name: &str,
+    ) -> Result<Option<(models::ManagedCluster, serde_json::Value)>, Diagnostic> {
+        let req = Request::cluster("ManagedClusters_Get", "GET", resource_group, name);
+        let sent = self
+            .clusters()
+            .get(&self.subscription_id, resource_group, name)
+            .send()
+            .await;
+        let body = match sent {
+            Ok(r) => r.into_raw_response().into_body().collect().await,
+            Err(e) if is_not_found(&e) => return Ok(None),
+            Err(e) => Err(e),
+        }
+        .map_err(|e| errors::describe(&req, &e, &self.api_version))?;
+        let raw: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| unreadable(&req, &e.to_string()))?;
+        decode_cluster(&body)
+            .map(|m| Some((m, raw)))
+            .map_err(|why| unreadable(&req, &why))
+    }
+
+    /// Updates a cluster like [`Self::create_or_update`], adding `additions` to the request
+    /// body where the model left keys out (see `ArmTransport::add_to_puts`).
+    pub async fn update_keeping(
+        &self,
+        resource_group: &str,
+        name: &str,
+        cluster: &models::ManagedCluster,
+        additions: serde_json::Value,
+        ctx: &OperationContext,
+    ) -> Result<models::ManagedCluster, Diagnostic> {
+        let path = format!("/resourceGroups/{resource_group}/providers/Microsoft.ContainerService/managedClusters/{name}");
+        self.transport.add_to_puts(&path, additions);
+        let done = self
+            .create_or_update(resource_group, name, cluster, false, ctx)
+            .await;
+        self.transport.clear_put_additions(&path);
+        done
+    }
+
     /// Creates or updates a cluster, waits for the operation to finish and returns the cluster
     /// as Azure then reports it. `creating` chooses the progress words.
     pub async fn create_or_update(

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use azure_mgmt_containerservice::package_preview_2023_01::models::ManagedCluster;
 use serde_json::Value as Json;
 
-use super::arm::{from_arm, parse_cluster_id, to_arm};
+use super::arm::{from_arm, parse_cluster_id, to_arm, update_additions};
 use super::client::AksClient;
 use super::settings::AzureSettings;
 use super::{plan, rules, schema};
@@ -169,7 +169,7 @@ async fn update(
     ctx: &OperationContext,
 ) -> Result<Value, Diagnostic> {
     let (rg, name) = locate(prior).ok_or_else(not_located)?;
-    let Some(existing) = c.get(&rg, &name).await? else {
+    let Some((existing, raw)) = c.get_with_raw(&rg, &name).await? else {
         return Err(Diagnostic::error(format!("AKS cluster {name} no longer exists"))
             .detail(format!("The cluster was deleted outside clusterform after the plan was made (resource group {rg})."))
             .hint("run plan again: it will propose creating the cluster"));
@@ -179,7 +179,8 @@ async fn update(
     let mut current = existing;
     if !already_there(planned, &live) {
         let body = model(to_arm(planned, Some(&existing_json)))?;
-        current = c.create_or_update(&rg, &name, &body, false, ctx).await?;
+        let additions = update_additions(&raw, &existing_json, planned);
+        current = c.update_keeping(&rg, &name, &body, additions, ctx).await?;
     }
     let want = tags_of(planned);
     if tags_of(&from_arm(&to_json(&current))) != want {

@@ -116,6 +116,9 @@ pub struct ArmTransport {
     debug_log: bool,
     /// The token endpoint's last refusal in its own words, for the credential error.
     token_refusal: Mutex<Option<String>>,
+    /// Properties to add to PUT bodies of a resource path (lower case): what the 2023 API
+    /// models cannot carry, such as GA-only settings of the live cluster, or an empty list.
+    put_additions: Mutex<HashMap<String, serde_json::Value>>,
 }
 
 impl fmt::Debug for ArmTransport {
@@ -161,7 +164,45 @@ impl ArmTransport {
             retry,
             debug_log,
             token_refusal: Mutex::new(None),
+            put_additions: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Adds `extra` to every PUT of `path` until [`Self::clear_put_additions`]: keys the body
+    /// already has are kept as they are, missing ones are added (objects merged key by key).
+    pub fn add_to_puts(&self, path: &str, extra: serde_json::Value) {
+        self.put_additions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path.to_ascii_lowercase(), extra);
+    }
+
+    pub fn clear_put_additions(&self, path: &str) {
+        self.put_additions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&path.to_ascii_lowercase());
+    }
+
+    /// The body with the additions registered for its path, if it is a PUT that has some.
+    fn with_additions(&self, request: &Request, url: &Url) -> Option<Vec<u8>> {
+        if *request.method() != azure_core::Method::Put {
+            return None;
+        }
+        let path = url.path().to_ascii_lowercase();
+        let additions = self
+            .put_additions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|(p, _)| path.ends_with(p.as_str()))
+            .map(|(_, v)| v.clone())?;
+        let azure_core::Body::Bytes(bytes) = request.body() else {
+            return None;
+        };
+        let mut body: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+        merge_missing(&mut body, &additions);
+        serde_json::to_vec(&body).ok()
     }
 
     pub fn api_version(&self) -> &str {
@@ -201,7 +242,10 @@ impl ArmTransport {
         for (name, value) in headers {
             out.insert_header(name, value);
         }
-        out.set_body(request.body().clone());
+        match self.with_additions(request, &url_of(&out)) {
+            Some(body) => out.set_body(body),
+            None => out.set_body(request.body().clone()),
+        }
         (out, operation)
     }
 
@@ -426,6 +470,27 @@ pub fn error_words(body: &[u8]) -> Option<String> {
 /// The code of `code: message`, for a short log line.
 fn first_words(words: &str) -> &str {
     words.split(':').next().unwrap_or(words)
+}
+
+fn url_of(request: &Request) -> Url {
+    request.url().clone()
+}
+
+/// Adds to `body` every key of `extra` it lacks; objects present in both are merged the
+/// same way, anything else in `body` wins.
+pub fn merge_missing(body: &mut serde_json::Value, extra: &serde_json::Value) {
+    let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) else {
+        return;
+    };
+    for (k, v) in e {
+        match b.get_mut(k) {
+            Some(existing) if existing.is_object() && v.is_object() => merge_missing(existing, v),
+            Some(_) => {}
+            None => {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+    }
 }
 
 #[cfg(test)]
