@@ -5,21 +5,18 @@
 //! Each test starts its own emulator (short timings, `Retry-After: 0`) and connects with the
 //! emulator's environment only, never the developer's.
 
-// The harness serves several test files; this one does not use all of it.
-#[allow(dead_code)]
-#[path = "common/azure.rs"]
-mod azure;
+mod common;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use azure::{cluster_path, AzureEmulator, CLIENT_SECRET, SUBSCRIPTION_ID};
 use azure_mgmt_containerservice::package_preview_2023_01::models;
 use clusterform::diag::Diagnostic;
 use clusterform::providers::azurerm::client::AksClient;
 use clusterform::providers::azurerm::settings::{AzureSettings, Environment, DEFAULT_API_VERSION};
 use clusterform::providers::OperationContext;
+use common::azure::{cluster_path, AzureEmulator, CLIENT_SECRET, SUBSCRIPTION_ID};
 use tokio_util::sync::CancellationToken;
 
 const RG: &str = "rg-dev";

@@ -2,13 +2,11 @@
 //! emulator, that `arm()` gets a token and round-trips a cluster, and that faults and call
 //! counts reach the emulator. The emulator's behaviour is tested in `emulators/azure/`.
 
-#[allow(dead_code)]
-#[path = "common/azure.rs"]
-mod azure;
+mod common;
 
 use std::time::Duration;
 
-use azure::{cluster_path, AzureEmulator};
+use common::azure::{cluster_path, AzureEmulator};
 use serde_json::json;
 
 fn public_cluster() -> serde_json::Value {

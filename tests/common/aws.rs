@@ -3,9 +3,8 @@
 //!
 //! A missing Python environment is a test failure that says how to install it, never a skip.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Child;
+use std::time::Duration;
 
 use serde_json::Value as Json;
 
@@ -13,16 +12,6 @@ pub struct AwsEmulator {
     child: Child,
     pub port: u16,
     _dir: tempfile::TempDir,
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn python() -> PathBuf {
-    std::env::var_os("CLUSTERFORM_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv/bin/python"))
 }
 
 impl AwsEmulator {
@@ -69,44 +58,18 @@ impl AwsEmulator {
     }
 
     fn start_with(extra: &[&str]) -> AwsEmulator {
-        let py = python();
-        assert!(
-            py.exists(),
-            "the AWS emulator needs {}: run `python3 -m venv .venv && .venv/bin/pip install -r emulators/aws/requirements.txt` (scripts/test.sh does this)",
-            py.display()
-        );
         let dir = tempfile::tempdir().expect("temp dir");
-        let ready = dir.path().join("port");
-        let child = Command::new(&py)
-            .arg(repo().join("emulators/aws/launcher.py"))
-            .args(["--port", "0", "--ready-file"])
-            .arg(&ready)
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the AWS emulator");
-        let mut emu = AwsEmulator {
+        let (child, port) = super::launch::launch(
+            "AWS emulator",
+            "emulators/aws/launcher.py",
+            extra,
+            dir.path(),
+            Duration::from_secs(60),
+        );
+        AwsEmulator {
             child,
-            port: 0,
+            port,
             _dir: dir,
-        };
-        let started = Instant::now();
-        loop {
-            if let Ok(text) = std::fs::read_to_string(&ready) {
-                if let Ok(port) = text.trim().parse() {
-                    emu.port = port;
-                    return emu;
-                }
-            }
-            if let Ok(Some(status)) = emu.child.try_wait() {
-                panic!("the AWS emulator exited before it was ready ({status})");
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the AWS emulator did not start within 60 s"
-            );
-            std::thread::sleep(Duration::from_millis(50));
         }
     }
 

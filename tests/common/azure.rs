@@ -10,8 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
@@ -33,16 +32,6 @@ pub struct AzureEmulator {
     dir: tempfile::TempDir,
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn python() -> PathBuf {
-    std::env::var_os("CLUSTERFORM_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv/bin/python"))
-}
-
 /// The ARM path of a managed cluster in the test subscription.
 pub fn cluster_path(resource_group: &str, name: &str) -> String {
     format!(
@@ -60,48 +49,19 @@ impl AzureEmulator {
     /// Starts the emulator with the short timings of `start()` and `extra` flags after them
     /// (a flag given again wins), e.g. `&["--create-seconds", "5"]` or `&["--verbose"]`.
     pub fn start_with(extra: &[&str]) -> AzureEmulator {
-        let py = python();
-        assert!(
-            py.exists(),
-            "the Azure emulator needs {}: run `python3 -m venv .venv && .venv/bin/pip install -r emulators/aws/requirements.txt` (scripts/test.sh does this), or set CLUSTERFORM_PYTHON to a Python 3.10+",
-            py.display()
-        );
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir(dir.path().join("azure-config")).expect("create AZURE_CONFIG_DIR");
-        let ready = dir.path().join("port");
-        let child = Command::new(&py)
-            .arg(repo().join("emulators/azure/launcher.py"))
-            .args(["--port", "0", "--ready-file"])
-            .arg(&ready)
-            .args(["--create-seconds", "0.6", "--update-seconds", "0.6"])
-            .args(["--delete-seconds", "0.3", "--retry-after", "0"])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start the Azure emulator with {}: {e}", py.display()));
-        let mut emu = AzureEmulator {
-            child,
-            port: 0,
-            dir,
-        };
-        let started = Instant::now();
-        loop {
-            if let Ok(text) = std::fs::read_to_string(&ready) {
-                if let Ok(port) = text.trim().parse() {
-                    emu.port = port;
-                    return emu;
-                }
-            }
-            if let Ok(Some(status)) = emu.child.try_wait() {
-                panic!("the Azure emulator exited before it was ready ({status})");
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "the Azure emulator did not start within 30 s"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let mut args = vec!["--create-seconds", "0.6", "--update-seconds", "0.6"];
+        args.extend(["--delete-seconds", "0.3", "--retry-after", "0"]);
+        args.extend(extra);
+        let (child, port) = super::launch::launch(
+            "Azure emulator",
+            "emulators/azure/launcher.py",
+            &args,
+            dir.path(),
+            Duration::from_secs(30),
+        );
+        AzureEmulator { child, port, dir }
     }
 
     pub fn url(&self) -> String {

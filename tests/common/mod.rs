@@ -10,6 +10,7 @@
 
 pub mod aws;
 pub mod azure;
+pub mod launch;
 pub mod s3;
 
 use std::io::Read;
