@@ -2,17 +2,13 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use serde_json::json;
 
 use super::*;
-use crate::diag::Diagnostics;
 use crate::plan::model::{instance_addr, Action, PlanMode, PlanVariable};
 use crate::providers::schema::{Attribute, NestedBlock};
-use crate::providers::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, ImportResponse, OperationContext, Provider,
-    ProviderSchema, ReadRequest, ReadResponse,
-};
+use crate::providers::{Provider, ProviderSchema};
+use crate::render::schema_only::SchemaOnly;
 use crate::state::{InstanceState, OutputState};
 use crate::value::Type;
 
@@ -20,8 +16,6 @@ const AWS: &str = "provider[\"registry.terraform.io/hashicorp/aws\"]";
 
 /// A provider whose `acme_db` has a sensitive `password` the values in tests leave unmarked,
 /// to show the schema alone keeps it out of the output.
-struct Acme(ProviderSchema);
-
 fn acme() -> Arc<dyn Provider> {
     let settings = Schema::new().attr("token", Attribute::optional(Type::String).sensitive());
     let db = Schema::new()
@@ -32,29 +26,7 @@ fn acme() -> Arc<dyn Provider> {
         .block("settings", NestedBlock::single(settings));
     let mut schema = ProviderSchema::default();
     schema.resources.insert("acme_db".into(), db);
-    Arc::new(Acme(schema))
-}
-
-#[async_trait]
-impl Provider for Acme {
-    fn schema(&self) -> &ProviderSchema {
-        &self.0
-    }
-    async fn configure(&self, _req: ConfigureRequest) -> Diagnostics {
-        Diagnostics::new()
-    }
-    async fn read(&self, _req: ReadRequest) -> ReadResponse {
-        unreachable!("rendering never calls providers")
-    }
-    async fn apply(&self, _req: ApplyRequest, _ctx: OperationContext) -> ApplyResponse {
-        unreachable!("rendering never calls providers")
-    }
-    async fn read_data(&self, _type_name: &str, _config: &Value) -> Result<Value, Diagnostics> {
-        unreachable!("rendering never calls providers")
-    }
-    async fn import(&self, _type_name: &str, _id: &str) -> ImportResponse {
-        unreachable!("rendering never calls providers")
-    }
+    Arc::new(SchemaOnly(schema))
 }
 
 pub(super) fn registry() -> Registry {

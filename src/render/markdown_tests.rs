@@ -4,52 +4,23 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use async_trait::async_trait;
-
 use super::*;
 use crate::addr::{InstanceAddr, InstanceKey, ModulePath};
-use crate::diag::Diagnostics;
 use crate::plan::model::{instance_addr, ActionReason, OutputChange, PlanMessage};
 use crate::providers::schema::{Attribute, Schema};
-use crate::providers::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, ImportResponse, OperationContext, Provider,
-    ProviderSchema, ReadRequest, ReadResponse,
-};
+use crate::providers::{Provider, ProviderSchema};
+use crate::render::schema_only::SchemaOnly;
 use crate::value::{Type, Value};
 
 /// A provider whose `vault_secret.token` is sensitive by schema only: the test values leave it
 /// unmarked, as a careless provider might.
-struct Vault(ProviderSchema);
-
 fn vault() -> Arc<dyn Provider> {
     let secret = Schema::new()
         .attr("id", Attribute::computed(Type::String))
         .attr("token", Attribute::optional(Type::String).sensitive());
     let mut schema = ProviderSchema::default();
     schema.resources.insert("vault_secret".into(), secret);
-    Arc::new(Vault(schema))
-}
-
-#[async_trait]
-impl Provider for Vault {
-    fn schema(&self) -> &ProviderSchema {
-        &self.0
-    }
-    async fn configure(&self, _req: ConfigureRequest) -> Diagnostics {
-        Diagnostics::new()
-    }
-    async fn read(&self, _req: ReadRequest) -> ReadResponse {
-        unreachable!("rendering never calls providers")
-    }
-    async fn apply(&self, _req: ApplyRequest, _ctx: OperationContext) -> ApplyResponse {
-        unreachable!("rendering never calls providers")
-    }
-    async fn read_data(&self, _type_name: &str, _config: &Value) -> Result<Value, Diagnostics> {
-        unreachable!("rendering never calls providers")
-    }
-    async fn import(&self, _type_name: &str, _id: &str) -> ImportResponse {
-        unreachable!("rendering never calls providers")
-    }
+    Arc::new(SchemaOnly(schema))
 }
 
 fn registry() -> Registry {

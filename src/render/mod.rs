@@ -5,4 +5,6 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod reference;
+#[cfg(test)]
+mod schema_only;
 pub mod values;
