@@ -92,49 +92,58 @@ fn node_subnet() -> String {
 #[test]
 fn every_endpoint_mode_is_created_from_scratch_and_then_plans_clean() {
     let emu = AzureEmulator::start();
-    let modes: Vec<(String, String, &str)> = vec![
+    // (access lines, node-pool lines, the plan's line, private?)
+    let modes: Vec<(String, String, &str, bool)> = vec![
         (
             String::new(),
             String::new(),
             "API server: public (any address) (new cluster)",
+            false,
         ),
         (
             RANGES.into(),
             String::new(),
             "API server: public (203.0.113.0/24) (new cluster)",
+            false,
         ),
         (
             PRIVATE.into(),
             String::new(),
             "API server: private (System DNS zone) (new cluster)",
+            true,
         ),
         (
             byo_zone(),
             String::new(),
             "API server: private (own DNS zone privatelink.westeurope.azmk8s.io) (new cluster)",
+            true,
         ),
         (
             NONE_ZONE.into(),
             String::new(),
             "API server: private (no private DNS zone, public FQDN) (new cluster)",
+            true,
         ),
         (
             PUBLIC_FQDN.into(),
             String::new(),
             "API server: private (System DNS zone, public FQDN) (new cluster)",
+            true,
         ),
         (
             vnet(false),
             node_subnet(),
             "API server: public (any address) with VNet integration (new cluster)",
+            false,
         ),
         (
             vnet(true),
             node_subnet(),
             "API server: private (System DNS zone) with VNet integration (new cluster)",
+            true,
         ),
     ];
-    for (access, pool, line) in modes {
+    for (access, pool, line, private) in modes {
         let p = Project::with_files(&[("main.tf", &cluster_with(&access, &pool, ""))]);
         run(&p, &emu, &["apply", "--auto-approve"])
             .success()
@@ -144,9 +153,7 @@ fn every_endpoint_mode_is_created_from_scratch_and_then_plans_clean() {
             c["id"],
             format!("/subscriptions/{SUB}/resourceGroups/rg-dev/providers/Microsoft.ContainerService/managedClusters/aks-dev"),
         );
-        let private = access.contains("private_cluster_enabled = true")
-            || access.contains("private_cluster_enabled    = true")
-            || access.contains("private_cluster_enabled             = true");
+        assert_eq!(c["private_cluster_enabled"], json!(private), "{c}");
         if private {
             assert!(
                 c["private_fqdn"]

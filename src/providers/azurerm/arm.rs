@@ -333,8 +333,9 @@ pub fn to_arm(planned: &Value, existing: Option<&Json>) -> Json {
     let ranges = profile
         .and_then(|p| string_set(p.get("authorized_ip_ranges")))
         .unwrap_or_default();
-    // An empty list removes the ranges; AKS keeps the old ones when the property is absent.
-    if ranges.is_empty() && !access.contains_key("authorizedIPRanges") {
+    // The API model leaves an empty list out, so removing every range is sent by
+    // `update_additions` instead.
+    if ranges.is_empty() {
         access.remove("authorizedIPRanges");
     } else {
         access.insert("authorizedIPRanges".into(), json!(ranges));
@@ -494,9 +495,11 @@ mod tests {
         ]);
         let body = to_arm(&planned, Some(&existing));
         assert_eq!(body["properties"]["enableRBAC"], json!(true));
-        assert_eq!(
-            body["properties"]["apiServerAccessProfile"]["authorizedIPRanges"],
-            json!([])
+        assert!(
+            body["properties"]["apiServerAccessProfile"]
+                .get("authorizedIPRanges")
+                .is_none(),
+            "removed ranges leave the body; update_additions sends the empty list"
         );
         let fresh = to_arm(&planned, None);
         assert!(fresh["properties"]["apiServerAccessProfile"]

@@ -249,18 +249,9 @@ impl AksClient {
         resource_group: &str,
         name: &str,
     ) -> Result<Option<models::ManagedCluster>, Diagnostic> {
-        let req = Request::cluster("ManagedClusters_Get", "GET", resource_group, name);
-        let sent = self
-            .clusters()
-            .get(&self.subscription_id, resource_group, name)
-            .send()
-            .await;
-        let body = match sent {
-            Ok(r) => r.into_raw_response().into_body().collect().await,
-            Err(e) if is_not_found(&e) => return Ok(None),
-            Err(e) => Err(e),
-        }
-        .map_err(|e| errors::describe(&req, &e, &self.api_version))?;
+        let Some((req, body)) = self.get_body(resource_group, name).await? else {
+            return Ok(None);
+        };
         decode_cluster(&body)
             .map(Some)
             .map_err(|why| unreadable(&req, &why))
@@ -273,6 +264,22 @@ impl AksClient {
         resource_group: &str,
         name: &str,
     ) -> Result<Option<(models::ManagedCluster, serde_json::Value)>, Diagnostic> {
+        let Some((req, body)) = self.get_body(resource_group, name).await? else {
+            return Ok(None);
+        };
+        let raw: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| unreadable(&req, &e.to_string()))?;
+        decode_cluster(&body)
+            .map(|m| Some((m, raw)))
+            .map_err(|why| unreadable(&req, &why))
+    }
+
+    /// The cluster's GET body, or `None` when it does not exist.
+    async fn get_body(
+        &self,
+        resource_group: &str,
+        name: &str,
+    ) -> Result<Option<(Request, Vec<u8>)>, Diagnostic> {
         let req = Request::cluster("ManagedClusters_Get", "GET", resource_group, name);
         let sent = self
             .clusters()
@@ -285,11 +292,7 @@ impl AksClient {
             Err(e) => Err(e),
         }
         .map_err(|e| errors::describe(&req, &e, &self.api_version))?;
-        let raw: serde_json::Value =
-            serde_json::from_slice(&body).map_err(|e| unreadable(&req, &e.to_string()))?;
-        decode_cluster(&body)
-            .map(|m| Some((m, raw)))
-            .map_err(|why| unreadable(&req, &why))
+        Ok(Some((req, body.to_vec())))
     }
 
     /// Updates a cluster like [`Self::create_or_update`], adding `additions` to the request

@@ -176,7 +176,7 @@ pub fn plan_cluster(
                 matches!(
                     path.first().map(String::as_str),
                     Some("private_cluster_enabled" | "private_dns_zone_id")
-                )
+                ) || path.last().map(String::as_str) == Some("virtual_network_integration_enabled")
             });
             if access_change {
                 let at = if paths
@@ -190,7 +190,7 @@ pub fn plan_cluster(
                 resp.diagnostics.push(
                     Diagnostic::warning(format!("The AKS cluster {name} will be destroyed and created again"))
                         .at(at)
-                        .detail("AKS cannot switch an existing cluster between public and private, or change its private DNS zone mode, without API Server VNet Integration. Applying this plan deletes the cluster, its node pools and every workload on it, then creates a new, empty cluster with a new API server address and credentials.")
+                        .detail("AKS cannot switch an existing cluster between public and private or change its private DNS zone mode without API Server VNet Integration, and cannot turn VNet integration off. Applying this plan deletes the cluster, its node pools and every workload on it, then creates a new, empty cluster with a new API server address and credentials.")
                         .hint("if this is not intended, revert the change; to allow it only on purpose, keep lifecycle { prevent_destroy = true } on clusters that matter"),
                 );
             }
@@ -320,6 +320,23 @@ mod tests {
         let p = plan_cluster(&schema, Some(&state), &config(true, None, true), &spans());
         assert!(p.requires_replace.is_empty(), "{:?}", p.requires_replace);
         assert!(p.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn turning_vnet_integration_off_is_a_replacement_with_a_warning() {
+        let schema = kubernetes_cluster();
+        let state =
+            applied(&plan_cluster(&schema, None, &config(false, None, true), &spans()).planned);
+        let p = plan_cluster(&schema, Some(&state), &config(false, None, false), &spans());
+        assert!(p
+            .requires_replace
+            .iter()
+            .any(|path| path.last().map(String::as_str)
+                == Some("virtual_network_integration_enabled")));
+        assert!(p
+            .diagnostics
+            .iter()
+            .any(|d| d.summary == "The AKS cluster aks will be destroyed and created again"));
     }
 
     #[test]

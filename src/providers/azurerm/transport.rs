@@ -242,7 +242,7 @@ impl ArmTransport {
         for (name, value) in headers {
             out.insert_header(name, value);
         }
-        match self.with_additions(request, &url_of(&out)) {
+        match self.with_additions(request, out.url()) {
             Some(body) => out.set_body(body),
             None => out.set_body(request.body().clone()),
         }
@@ -470,10 +470,6 @@ pub fn error_words(body: &[u8]) -> Option<String> {
 /// The code of `code: message`, for a short log line.
 fn first_words(words: &str) -> &str {
     words.split(':').next().unwrap_or(words)
-}
-
-fn url_of(request: &Request) -> Url {
-    request.url().clone()
 }
 
 /// Adds to `body` every key of `extra` it lacks; objects present in both are merged the
