@@ -35,7 +35,7 @@ impl ModulePath {
             None | Some("") => Ok(ModulePath::root()),
             Some(s) => {
                 let parts: Vec<&str> = s.split('.').collect();
-                if parts.len() % 2 != 0 || parts.chunks(2).any(|c| c[0] != "module") {
+                if !parts.len().is_multiple_of(2) || parts.chunks(2).any(|c| c[0] != "module") {
                     return Err(AddrError(format!("invalid module path \"{s}\"")));
                 }
                 Ok(ModulePath(

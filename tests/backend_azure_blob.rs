@@ -726,7 +726,11 @@ resource "time_sleep" "wait" {{
             &format!("clusterform force-unlock {}", stale.id),
         ]);
         p.run_env(
-            &["force-unlock", "00000000-0000-0000-0000-000000000000"],
+            &[
+                "force-unlock",
+                "--force",
+                "00000000-0000-0000-0000-000000000000",
+            ],
             ENV,
         )
         .failure()
@@ -737,7 +741,7 @@ resource "time_sleep" "wait" {{
         )]);
         assert!(lock_holder(&azurite).is_some());
 
-        p.run_env(&["force-unlock", &stale.id], ENV)
+        p.run_env(&["force-unlock", "--force", &stale.id], ENV)
             .success()
             .stdout_has(&["successfully unlocked"]);
         assert_eq!(lock_holder(&azurite), None);

@@ -365,7 +365,7 @@ fn lock_timeout_waits_for_the_other_run() {
 }
 
 #[test]
-fn killed_apply_leaves_a_valid_state_and_a_lock_that_force_unlock_clears() {
+fn killed_apply_leaves_a_valid_state_and_a_lock_the_next_run_takes_over() {
     let project = Project::fixture("interrupted");
     let mut apply = project.spawn(&["apply", "--auto-approve"]);
     let done = [
@@ -399,31 +399,22 @@ fn killed_apply_leaves_a_valid_state_and_a_lock_that_force_unlock_clears() {
         "the completed resources are recorded, the sleep is not"
     );
 
+    // The lock file stays, but its advisory lock died with the run: the next run takes it
+    // over and says so, with no force-unlock.
     let lock = project
         .lock_info()
-        .expect("a killed run leaves its lock behind");
-    let id = lock["ID"].as_str().expect("lock ID").to_string();
+        .expect("a killed run leaves its lock file behind");
+    let who = lock["Who"].as_str().expect("lock Who").to_string();
     project
         .run(&["apply", "--auto-approve", "--var", "wait=0s"])
-        .failure()
+        .success()
         .stderr_has(&[
-            "Error acquiring the state lock",
-            &id,
-            "is no longer running on this host, so the lock is stale",
-        ]);
-
-    project.run(&["force-unlock", "not-the-lock-id"]).failure();
-    assert!(project.exists(LOCK), "a wrong ID must not unlock");
-    project
-        .run(&["force-unlock", &id])
-        .success()
-        .stdout_has(&["unlocked"]);
-    assert!(!project.exists(LOCK));
-
-    project
-        .run(&["apply", "--auto-approve", "--var", "wait=0s"])
-        .success()
+            "the state lock of an earlier run (OperationTypeApply by",
+            &who,
+            "clusterform took it over",
+        ])
         .stdout_has(&["Apply complete! Resources: 1 added, 0 changed, 0 destroyed."]);
+    assert!(!project.exists(LOCK), "the run that took over released it");
     let mut found = state_addresses(&project.state());
     found.sort();
     assert_eq!(
@@ -435,6 +426,45 @@ fn killed_apply_leaves_a_valid_state_and_a_lock_that_force_unlock_clears() {
             "time_sleep.wait"
         ]
     );
+}
+
+#[test]
+fn force_unlock_asks_first_and_needs_the_lock_id() {
+    let project = Project::fixture("interrupted");
+    // A lock file left on a shared filesystem by a run on another host: advisory locks do not
+    // reach it, so only force-unlock clears it.
+    let id = "6a1f0b3e-2f5c-4b43-9a59-1c2f8f0f3d7e";
+    let lock = serde_json::json!({
+        "ID": id, "Operation": "OperationTypeApply", "Info": "", "Who": "ci@build-7.example",
+        "Version": "1.9.5", "Created": "2026-12-01T09:00:00Z", "Path": "terraform.tfstate",
+        "Pid": 4242
+    });
+    std::fs::write(project.path().join(LOCK), lock.to_string()).unwrap();
+    project.run(&["plan"]).failure().stderr_has(&[
+        "Error acquiring the state lock",
+        "ci@build-7.example",
+        id,
+    ]);
+
+    project
+        .run(&["force-unlock", id])
+        .failure()
+        .stderr_has(&["No confirmation possible", "pass --force"]);
+    assert!(
+        project.exists(LOCK),
+        "nothing is unlocked without confirmation"
+    );
+    project
+        .run(&["force-unlock", "--force", "not-the-lock-id"])
+        .failure()
+        .stderr_has(&["nothing was unlocked"]);
+    assert!(project.exists(LOCK), "a wrong ID must not unlock");
+    project
+        .run(&["force-unlock", "--force", id])
+        .success()
+        .stdout_has(&["successfully unlocked"]);
+    assert!(!project.exists(LOCK));
+    project.run(&["plan"]).success();
 }
 
 #[test]

@@ -1,6 +1,5 @@
 //! `clusterform apply [PLANFILE]` and `clusterform destroy`.
 
-use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -135,27 +134,16 @@ pub async fn run(ws: &Workspace, ui: &Ui, args: ApplyArgs, vars: Vec<VarArg>) ->
 
 /// Asks for "yes" on a terminal; refuses without one.
 fn confirm(ui: &Ui, destroy: bool) -> bool {
-    let stdin = std::io::stdin();
     let (question, detail) = if destroy {
         ("Do you really want to destroy all resources?", "clusterform will destroy all your managed infrastructure, as shown above.\nThere is no undo. Only 'yes' will be accepted to confirm.")
     } else {
         ("Do you want to perform these actions?", "clusterform will perform the actions described above.\nOnly 'yes' will be accepted to approve.")
     };
-    if !stdin.is_terminal() && std::env::var_os("CLUSTERFORM_CONFIRM_FROM_STDIN").is_none() {
-        ui.error(
-            Diagnostic::error("No confirmation possible")
-                .detail("Standard input is not a terminal, so clusterform cannot ask for approval.")
-                .hint("review the plan and run with --auto-approve, or save it with plan --out and apply the file"),
-        );
-        return false;
-    }
-    ui.err(&format!(
-        "\n{question}\n  {}\n\n  Enter a value: ",
-        detail.replace('\n', "\n  ")
-    ));
-    let mut line = String::new();
-    let _ = stdin.lock().read_line(&mut line);
-    line.trim() == "yes"
+    ui.confirm(
+        question,
+        detail,
+        "review the plan and run with --auto-approve, or save it with plan --out and apply the file",
+    )
 }
 
 async fn execute(

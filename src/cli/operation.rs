@@ -92,7 +92,12 @@ fn prepare_inner(
     };
     let lock = match opts.lock.then(|| backend.lock(operation, timeout)) {
         None => None,
-        Some(Ok(l)) => Some(l),
+        Some(Ok(l)) => {
+            if let Some(left) = l.took_over() {
+                ui.err(&took_over_note(left));
+            }
+            Some(l)
+        }
         Some(Err(e)) => {
             ui.diagnostics(&diags, &loaded.config.sources);
             ui.error(workspace::state_error("Error acquiring the state lock", &e));
@@ -233,4 +238,14 @@ pub fn interrupts(ui: &Ui) -> CancellationToken {
         }
     });
     stop
+}
+
+/// Says that the lock of a run that ended without releasing it was taken over: that run was
+/// interrupted, and its plan may show creates to resume.
+fn took_over_note(left: &crate::state::LockInfo) -> String {
+    format!(
+        "Note: the state lock of an earlier run ({} by {}, pid {}, since {}) was left behind when \
+         that run ended without releasing it; clusterform took it over.\n",
+        left.operation, left.who, left.pid, left.created
+    )
 }

@@ -1,7 +1,7 @@
 //! The one place that decides colour and where text goes: data to stdout, diagnostics and
 //! progress to stderr.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 
 use crate::diag::{render, Diagnostic, Diagnostics, SourceMap};
 
@@ -70,5 +70,29 @@ impl Ui {
 
     pub fn error(&self, d: Diagnostic) {
         self.diagnostics(&d.into(), &SourceMap::new());
+    }
+
+    /// Asks `question` on a terminal and returns whether the answer was "yes". Without a
+    /// terminal it reports that it cannot ask, with `skip` (how to go on without asking) as
+    /// the hint, and returns false.
+    pub fn confirm(&self, question: &str, detail: &str, skip: &str) -> bool {
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() && std::env::var_os("CLUSTERFORM_CONFIRM_FROM_STDIN").is_none() {
+            self.error(
+                Diagnostic::error("No confirmation possible")
+                    .detail(
+                        "Standard input is not a terminal, so clusterform cannot ask for approval.",
+                    )
+                    .hint(skip),
+            );
+            return false;
+        }
+        self.err(&format!(
+            "\n{question}\n  {}\n\n  Enter a value: ",
+            detail.replace('\n', "\n  ")
+        ));
+        let mut line = String::new();
+        let _ = stdin.lock().read_line(&mut line);
+        line.trim() == "yes"
     }
 }

@@ -1,13 +1,17 @@
 //! The state lock: who holds it ([`LockInfo`]) and the local backend's lock file.
 //!
-//! The local lock is a file, `.terraform.tfstate.lock.info` beside `terraform.tfstate`,
-//! created with `O_EXCL` so exactly one run can make it. It holds a [`LockInfo`] in
-//! Terraform's field names (plus our `Pid`), so a person can read who holds it and
-//! `force-unlock` can check the ID. A lock is only ever removed by the ID it was taken with.
+//! The local lock is an advisory lock (`flock`) on `.terraform.tfstate.lock.info` beside
+//! `terraform.tfstate`, held for as long as the run lives: the operating system gives it back
+//! when the holder ends, even by `kill -9`, so a crashed run never blocks the next one (as
+//! with Terraform's local backend). The file holds a [`LockInfo`] in Terraform's field names
+//! (plus our `Pid`), so a waiting run can say who holds it; a clean release removes the file,
+//! and a file left by a run that died is taken over by the next. `force-unlock` removes the
+//! file (for a lock file on a shared filesystem whose advisory locks do not reach this host),
+//! and only by the ID it was taken with.
 //!
 //! This module does not decide when to lock: commands do, through [`super::Backend::lock`].
 
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -101,13 +105,11 @@ pub fn acquire(
     let info = LockInfo::new(operation, "", &state_path.display().to_string());
     let deadline = Instant::now() + timeout;
     loop {
-        let refusal = match try_create(&path, &info)? {
-            None => {
-                return Ok(StateLock::new(Box::new(LocalLock { path, info })));
-            }
+        let refusal = match try_take(&path, &info)? {
+            Taken::Ours(lock) => return Ok(StateLock::new(lock)),
             // Released between our attempt and reading it: try again at once.
-            Some(StateError::NotLocked { .. }) => continue,
-            Some(refusal) => refusal,
+            Taken::Retry => continue,
+            Taken::Refused(refusal) => refusal,
         };
         let now = Instant::now();
         if now >= deadline {
@@ -180,10 +182,14 @@ pub fn force_unlock(state_path: &Path, id: &str) -> Result<(), StateError> {
     }
 }
 
-/// The local backend's lock: the file we created and the ID we wrote into it.
+/// The local backend's lock: the open lock file, whose advisory lock the operating system
+/// drops when this process ends, however it ends.
 struct LocalLock {
     path: PathBuf,
     info: LockInfo,
+    /// Held only for its advisory lock.
+    _file: fs_err::File,
+    took_over: Option<LockInfo>,
 }
 
 impl HeldLock for LocalLock {
@@ -191,7 +197,13 @@ impl HeldLock for LocalLock {
         &self.info
     }
 
+    fn took_over(&self) -> Option<&LockInfo> {
+        self.took_over.as_ref()
+    }
+
     fn release(&mut self) -> Result<(), StateError> {
+        // The file goes while we still hold its lock, so nobody can lock it in between and
+        // then find it gone; dropping `_file` afterwards gives the advisory lock back.
         match read_lock(&self.path)? {
             // Someone force-unlocked it already: nothing of ours to remove.
             None => Ok(()),
@@ -205,33 +217,95 @@ impl HeldLock for LocalLock {
     }
 }
 
-/// Creates the lock file. `Ok(None)` when we now hold the lock, `Ok(Some(refusal))` when
-/// someone else does.
-fn try_create(path: &Path, info: &LockInfo) -> Result<Option<StateError>, StateError> {
-    let created = fs_err::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path);
-    let mut file = match created {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(Some(refusal(path)?)),
-        Err(e) => return Err(StateError::io(path)(e)),
-    };
-    let mut text = serde_json::to_string_pretty(info).expect("lock info serialises as JSON");
-    text.push('\n');
-    let written = file
-        .write_all(text.as_bytes())
-        .and_then(|()| file.sync_all());
-    if let Err(e) = written {
-        drop(file);
-        let _ = fs_err::remove_file(path);
-        return Err(StateError::io(path)(e));
-    }
-    Ok(None)
+/// What one attempt to take the local lock came to.
+enum Taken {
+    Ours(Box<LocalLock>),
+    /// The file changed under us (released, or released and made anew): try again at once.
+    Retry,
+    Refused(StateError),
 }
 
-/// The error for a lock file that exists. Another run may be between creating the file and
-/// writing it, so an empty or half-written file is read again before it is called unreadable.
+/// Opens the lock file and takes its advisory lock without waiting. A lock file whose
+/// advisory lock is free but which still names a holder was left by a run that died: a
+/// clusterform run on this host, which would hold the advisory lock if it were alive, is
+/// taken over; one from another host or from Terraform (which locks the state file instead)
+/// is reported, for `force-unlock`.
+fn try_take(path: &Path, info: &LockInfo) -> Result<Taken, StateError> {
+    let file = fs_err::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(StateError::io(path))?;
+    match file.file().try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Ok(match refusal(path)? {
+                StateError::NotLocked { .. } => Taken::Retry,
+                refusal => Taken::Refused(refusal),
+            });
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(StateError::io(path)(e)),
+    }
+    // The holder before us may have removed the file between our open and our lock: then
+    // we hold the lock of a file nobody else will open.
+    if !still_at(path, &file)? {
+        return Ok(Taken::Retry);
+    }
+    let took_over = match read_lock(path) {
+        Ok(None) => None,
+        Err(StateError::LockUnreadable { .. }) if file.metadata().is_ok_and(|m| m.len() == 0) => {
+            None
+        }
+        Err(e) => return Ok(Taken::Refused(e)),
+        Ok(Some(left)) if left.pid != 0 && left.host() == host_name() => Some(left),
+        Ok(Some(left)) => {
+            return Ok(Taken::Refused(StateError::Locked {
+                info: Box::new(left),
+                holder_gone: false,
+            }))
+        }
+    };
+    write_info(&file, info).map_err(StateError::io(path))?;
+    Ok(Taken::Ours(Box::new(LocalLock {
+        path: path.to_path_buf(),
+        info: info.clone(),
+        _file: file,
+        took_over,
+    })))
+}
+
+fn write_info(file: &fs_err::File, info: &LockInfo) -> std::io::Result<()> {
+    let mut text = serde_json::to_string_pretty(info).expect("lock info serialises as JSON");
+    text.push('\n');
+    let mut handle = file.file();
+    file.set_len(0)?;
+    handle.seek(SeekFrom::Start(0))?;
+    handle.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+/// True when `path` still names the file we hold open.
+#[cfg(unix)]
+fn still_at(path: &Path, file: &fs_err::File) -> Result<bool, StateError> {
+    use std::os::unix::fs::MetadataExt;
+    let ours = file.metadata().map_err(StateError::io(path))?;
+    match std::fs::metadata(path) {
+        Ok(now) => Ok(now.dev() == ours.dev() && now.ino() == ours.ino()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(StateError::io(path)(e)),
+    }
+}
+
+#[cfg(not(unix))]
+fn still_at(path: &Path, _file: &fs_err::File) -> Result<bool, StateError> {
+    Ok(path.exists())
+}
+
+/// The error for a lock file whose advisory lock someone holds. They may be between opening
+/// the file and writing it, so an empty or half-written file is read again before it is
+/// called unreadable.
 fn refusal(path: &Path) -> Result<StateError, StateError> {
     let mut last = String::new();
     for attempt in 0..5 {
@@ -240,10 +314,9 @@ fn refusal(path: &Path) -> Result<StateError, StateError> {
         }
         match read_lock(path) {
             Ok(Some(info)) => {
-                let holder_gone = info.holder_is_gone();
                 return Ok(StateError::Locked {
                     info: Box::new(info),
-                    holder_gone,
+                    holder_gone: false,
                 });
             }
             // Released between our attempt and the read: let the caller try again.
@@ -411,49 +484,66 @@ mod tests {
     }
 
     #[test]
-    fn lock_of_a_dead_process_on_this_host_is_reported_stale() {
+    fn a_lock_left_by_a_run_that_died_here_is_taken_over() {
         let dir = tempfile::tempdir().unwrap();
         let state = state_in(&dir);
-        let mut child = std::process::Command::new("true").spawn().unwrap();
-        let dead_pid = child.id();
-        child.wait().unwrap();
-        let mut info = LockInfo::new(OPERATION_APPLY, "", "terraform.tfstate");
-        info.pid = dead_pid;
-        write_lock(&state, &info);
+        // What a killed run leaves: its lock file, whose advisory lock died with it.
+        let left = LockInfo::new(OPERATION_APPLY, "", "terraform.tfstate");
+        write_lock(&state, &left);
 
+        let lock = acquire(&state, OPERATION_PLAN, Duration::ZERO).unwrap();
+        assert_eq!(lock.took_over(), Some(&left));
+        assert_eq!(current(&state).unwrap().as_ref(), Some(lock.info()));
+        lock.release().unwrap();
+        assert!(!lock_path(&state).exists());
+
+        // An empty file (a run killed between creating and writing it) is taken over too.
+        fs_err::write(lock_path(&state), "").unwrap();
+        let lock = acquire(&state, OPERATION_PLAN, Duration::ZERO).unwrap();
+        assert_eq!(lock.took_over(), None);
+    }
+
+    #[test]
+    fn a_lock_file_from_another_host_or_from_terraform_is_never_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(&dir);
+        // Advisory locks may not reach across a shared filesystem: only force-unlock helps.
+        let mut theirs = LockInfo::new(OPERATION_APPLY, "", "terraform.tfstate");
+        theirs.who = "someone@elsewhere.example".into();
+        write_lock(&state, &theirs);
         let err = acquire(&state, OPERATION_APPLY, Duration::ZERO)
             .err()
             .unwrap();
-        assert!(matches!(
-            err,
-            StateError::Locked {
-                holder_gone: true,
-                ..
-            }
-        ));
-        let msg = err.to_string();
         assert!(
-            msg.contains(&format!("(pid {dead_pid}) is no longer running")),
-            "{msg}"
+            matches!(&err, StateError::Locked { info, holder_gone: false } if **info == theirs),
+            "{err}"
         );
-        assert!(
-            lock_path(&state).exists(),
-            "a stale lock is reported, never removed"
-        );
-
-        // The same PID on another host proves nothing.
-        info.who = "someone@elsewhere.example".into();
-        write_lock(&state, &info);
+        // Terraform locks the state file itself and writes no Pid.
+        theirs = LockInfo::new(OPERATION_APPLY, "", "terraform.tfstate");
+        theirs.pid = 0;
+        write_lock(&state, &theirs);
         let err = acquire(&state, OPERATION_APPLY, Duration::ZERO)
             .err()
             .unwrap();
-        assert!(matches!(
-            err,
-            StateError::Locked {
-                holder_gone: false,
-                ..
-            }
-        ));
+        assert!(matches!(err, StateError::Locked { .. }), "{err}");
+        assert_eq!(current(&state).unwrap(), Some(theirs));
+    }
+
+    #[test]
+    fn a_live_holder_keeps_its_lock_even_with_its_file_rewritten_around_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(&dir);
+        let held = acquire(&state, OPERATION_APPLY, Duration::ZERO).unwrap();
+        // The advisory lock, not the file's content, decides: an info file naming a dead
+        // process does not let a second run in while the first still holds the lock.
+        let mut dead = held.info().clone();
+        dead.pid = u32::MAX - 1;
+        write_lock(&state, &dead);
+        let err = acquire(&state, OPERATION_PLAN, Duration::ZERO)
+            .err()
+            .unwrap();
+        assert!(matches!(err, StateError::Locked { .. }), "{err}");
+        drop(held);
     }
 
     #[test]

@@ -78,6 +78,10 @@ pub struct StateLock {
 /// lock objects (an S3 `.tflock` object, an Azure blob lease).
 pub trait HeldLock: Send {
     fn info(&self) -> &LockInfo;
+    /// The lock a run that died left behind, when taking ours replaced it.
+    fn took_over(&self) -> Option<&LockInfo> {
+        None
+    }
     /// Gives the lock back, but only if it is still ours.
     fn release(&mut self) -> Result<(), StateError>;
 }
@@ -93,6 +97,11 @@ impl StateLock {
     /// What this lock says about us; `info().id` is what `force-unlock` needs.
     pub fn info(&self) -> &LockInfo {
         self.held.info()
+    }
+
+    /// The lock a run that died left behind, when taking this one replaced it.
+    pub fn took_over(&self) -> Option<&LockInfo> {
+        self.held.took_over()
     }
 
     /// Gives the lock back now, reporting any problem (dropping does the same silently).

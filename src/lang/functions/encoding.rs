@@ -134,7 +134,7 @@ fn base64_encode(bytes: &[u8]) -> String {
 /// ignored, as Go's decoder ignores them.
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let symbols: Vec<u8> = s.bytes().filter(|b| *b != b'\r' && *b != b'\n').collect();
-    if symbols.len() % 4 != 0 {
+    if !symbols.len().is_multiple_of(4) {
         return None;
     }
     let mut out = Vec::with_capacity(symbols.len() / 4 * 3);
