@@ -10,17 +10,16 @@
 use std::collections::BTreeSet;
 
 use clusterform::addr::{InstanceAddr, InstanceKey, Mode, ModulePath, ResourceAddr};
+use clusterform::state::model::PendingCreate;
 use clusterform::state::{InstanceState, OutputState, ResourceState, State};
 use serde_json::{json, Value as Json};
 
-const SCHEMA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/state/schema.json"));
+mod common;
+
+use common::state_schema::{errors_for, schema, ANNOTATIONS, KEYWORDS};
 
 const AWS: &str = "provider[\"registry.terraform.io/hashicorp/aws\"]";
 const AZURE: &str = "provider[\"registry.terraform.io/hashicorp/azurerm\"].prod";
-
-fn schema() -> Json {
-    serde_json::from_str(SCHEMA).expect("state/schema.json is JSON")
-}
 
 fn addr(
     module: &[&str],
@@ -205,130 +204,23 @@ fn maximal() -> State {
         outputs,
         resources,
         check_results: None,
+        pending_creates: vec![
+            PendingCreate {
+                address: "aws_eks_cluster.dev".into(),
+                provider: AWS.into(),
+                creation_id: "6a1f0b3e-2f5c-4b43-9a59-1c2f8f0f3d7e".into(),
+                started: "2026-12-01T09:00:00Z".into(),
+                id: Some("dev".into()),
+            },
+            PendingCreate {
+                address: "aws_vpc.main".into(),
+                provider: AWS.into(),
+                creation_id: "0d9c6f4e-7a51-4e0b-9a1e-5b2f3c4d5e6f".into(),
+                started: "2026-12-01T09:00:00Z".into(),
+                id: None,
+            },
+        ],
     }
-}
-
-// ---- a minimal validator for the keywords the schema uses ----
-
-const KEYWORDS: &[&str] = &[
-    "$ref",
-    "type",
-    "required",
-    "properties",
-    "additionalProperties",
-    "items",
-    "enum",
-    "const",
-    "minimum",
-];
-const ANNOTATIONS: &[&str] = &["$schema", "$id", "$defs", "title", "description", "format"];
-
-fn resolve<'a>(root: &'a Json, schema: &'a Json) -> &'a Json {
-    match schema.get("$ref").and_then(Json::as_str) {
-        Some(r) => {
-            let pointer = r.strip_prefix('#').expect("only local $refs are supported");
-            resolve(
-                root,
-                root.pointer(pointer)
-                    .unwrap_or_else(|| panic!("dangling $ref {r}")),
-            )
-        }
-        None => schema,
-    }
-}
-
-fn has_type(value: &Json, ty: &str) -> bool {
-    match ty {
-        "null" => value.is_null(),
-        "boolean" => value.is_boolean(),
-        "string" => value.is_string(),
-        "array" => value.is_array(),
-        "object" => value.is_object(),
-        "number" => value.is_number(),
-        "integer" => {
-            value.as_i64().is_some()
-                || value.as_u64().is_some()
-                || value.as_f64().is_some_and(|f| f.fract() == 0.0)
-        }
-        other => panic!("unknown type {other} in schema"),
-    }
-}
-
-fn validate(root: &Json, schema: &Json, value: &Json, at: &str, errors: &mut Vec<String>) {
-    let schema = resolve(root, schema);
-    if let Some(ty) = schema.get("type") {
-        let types: Vec<&str> = match ty {
-            Json::String(s) => vec![s.as_str()],
-            Json::Array(a) => a.iter().filter_map(Json::as_str).collect(),
-            _ => panic!("bad type keyword at {at}"),
-        };
-        if !types.iter().any(|t| has_type(value, t)) {
-            errors.push(format!(
-                "{at}: expected {}, found {value}",
-                types.join(" or ")
-            ));
-            return;
-        }
-    }
-    if let Some(c) = schema.get("const") {
-        if c != value {
-            errors.push(format!("{at}: must be {c}, found {value}"));
-        }
-    }
-    if let Some(options) = schema.get("enum").and_then(Json::as_array) {
-        if !options.contains(value) {
-            errors.push(format!(
-                "{at}: {value} is not one of {}",
-                Json::Array(options.clone())
-            ));
-        }
-    }
-    if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Json::as_f64), value.as_f64()) {
-        if n < min {
-            errors.push(format!("{at}: {n} is below the minimum {min}"));
-        }
-    }
-    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
-        for (i, item) in array.iter().enumerate() {
-            validate(root, items, item, &format!("{at}[{i}]"), errors);
-        }
-    }
-    let Some(object) = value.as_object() else {
-        return;
-    };
-    for name in schema
-        .get("required")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let name = name.as_str().unwrap();
-        if !object.contains_key(name) {
-            errors.push(format!("{at}: missing required field \"{name}\""));
-        }
-    }
-    let properties = schema.get("properties").and_then(Json::as_object);
-    for (key, v) in object {
-        let here = format!("{at}.{key}");
-        match (
-            properties.and_then(|p| p.get(key)),
-            schema.get("additionalProperties"),
-        ) {
-            (Some(sub), _) => validate(root, sub, v, &here, errors),
-            (None, Some(Json::Bool(false))) => {
-                errors.push(format!("{at}: unexpected field \"{key}\""))
-            }
-            (None, Some(sub)) if sub.is_object() => validate(root, sub, v, &here, errors),
-            (None, _) => {}
-        }
-    }
-}
-
-fn errors_for(doc: &Json) -> Vec<String> {
-    let root = schema();
-    let mut errors = Vec::new();
-    validate(&root, &root, doc, "$", &mut errors);
-    errors
 }
 
 fn doc(state: &State) -> Json {
@@ -359,6 +251,14 @@ fn objects_by_kind(doc: &Json) -> Vec<(&'static str, &'static str, Vec<&Json>)> 
         ("resource", "/$defs/resource", resources),
         ("instance", "/$defs/instance", instances),
         ("path step", "/$defs/path_step", steps),
+        (
+            "pending create",
+            "/$defs/pending_create",
+            doc["pending_creates"]
+                .as_array()
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+        ),
     ]
 }
 
@@ -442,7 +342,17 @@ fn every_field_written_is_declared_and_every_declared_field_is_written() {
 fn required_fields_are_exactly_those_always_written() {
     let root = schema();
     let min = doc(&minimal());
+    let max = doc(&maximal());
+    let in_max = objects_by_kind(&max);
     for (kind, pointer, objects) in objects_by_kind(&min) {
+        // A minimal state has no pending creates: the maximal one has one with every field
+        // and one with only the required ones.
+        let objects = if objects.is_empty() {
+            in_max.iter().find(|(k, ..)| *k == kind).unwrap().2.clone()
+        } else {
+            objects
+        };
+        assert!(!objects.is_empty(), "no {kind} to check");
         let schema = root.pointer(pointer).unwrap();
         assert_eq!(
             keys_of(&objects, true),

@@ -4,9 +4,11 @@
 //! [`render`]) turns it into rustc-style text with the file:line:column, the excerpt, a caret
 //! and a `hint:`. Nothing here prints: the CLI decides where text goes.
 
+mod causes;
 mod render;
 mod source;
 
+pub use causes::{causes, causes_shown};
 pub use render::{render, render_one};
 pub use source::{FileId, SourceMap, Span};
 

@@ -12,6 +12,7 @@ pub mod aws;
 pub mod azure;
 pub mod launch;
 pub mod s3;
+pub mod state_schema;
 
 use std::io::Read;
 use std::path::Path;
@@ -280,16 +281,51 @@ impl From<assert_cmd::Command> for Run {
     fn from(mut cmd: assert_cmd::Command) -> Self {
         let started = Instant::now();
         let out = cmd.output().expect("run clusterform");
-        Run {
+        let run = Run {
             code: out.status.code(),
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
             stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
             elapsed: started.elapsed(),
-        }
+        };
+        run.assert_no_debug_text();
+        run
     }
 }
 
+/// The first line of `text` that shows Rust debug output, which no message may: a struct
+/// (`ConnectorError { kind: Io`), an `Option` (`Some(`), or the SDK's dispatch wrapper.
+pub fn debug_text(text: &str) -> Option<&str> {
+    text.lines().find(|line| {
+        line.contains("Some(")
+            || line.contains("DispatchFailure")
+            || line.match_indices(" { ").any(|(at, _)| {
+                let before = line[..at]
+                    .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("");
+                let after = &line[at + 3..];
+                let field: String = after
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                before.starts_with(|c: char| c.is_ascii_uppercase())
+                    && !field.is_empty()
+                    && after[field.len()..].starts_with(": ")
+            })
+    })
+}
+
 impl Run {
+    /// Every run of the suite checks this, so no message anywhere shows Rust debug output.
+    #[track_caller]
+    pub fn assert_no_debug_text(&self) {
+        for (name, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            if let Some(line) = debug_text(text) {
+                panic!("Rust debug output on {name}: {line}\n--- {name}\n{text}");
+            }
+        }
+    }
+
     /// Asserts the exit code, showing both streams when it differs.
     #[track_caller]
     pub fn code(&self, expected: i32) -> &Self {
@@ -436,6 +472,13 @@ impl Background {
         self.stderr.so_far()
     }
 
+    /// True once the process has ended by itself.
+    pub fn exited(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .is_some_and(|c| c.try_wait().ok().flatten().is_some())
+    }
+
     /// SIGKILL: the process gets no chance to clean up.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -474,12 +517,14 @@ impl Background {
         // The pipes close when the process ends; the readers then have everything.
         let stdout = self.stdout.all();
         let stderr = self.stderr.all();
-        Run {
+        let run = Run {
             code: status.code(),
             stdout,
             stderr,
             elapsed: self.started.elapsed(),
-        }
+        };
+        run.assert_no_debug_text();
+        run
     }
 }
 

@@ -7,10 +7,14 @@ use std::sync::{Arc, Mutex};
 use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::ProvideCredentials;
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
 use crate::diag::Diagnostic;
 use crate::value::Value;
@@ -66,25 +70,100 @@ impl CallCounter {
     }
 }
 
+/// Counts each call and, with `CLUSTERFORM_LOG=debug`, prints one line per attempt.
 #[derive(Debug)]
-struct Counting(Arc<CallCounter>);
+struct Counting {
+    calls: Arc<CallCounter>,
+    log: bool,
+}
 
 impl Intercept for Counting {
     fn name(&self) -> &'static str {
         "clusterform-call-counter"
     }
 
-    fn read_before_execution(
+    // Not `read_before_execution`: a client's interceptors run that hook before the
+    // operation's configuration, so the operation's name is not known there yet.
+    fn read_before_serialization(
         &self,
         _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(m) = cfg.load::<Metadata>() {
-            if let Ok(mut c) = self.0.counts.lock() {
+            if let Ok(mut c) = self.calls.counts.lock() {
                 *c.entry(m.name().to_string()).or_default() += 1;
             }
         }
         Ok(())
+    }
+
+    fn read_before_transmit(
+        &self,
+        ctx: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let uri = ctx.request().uri();
+        if let (Some(m), Ok(mut last)) = (cfg.load::<Metadata>(), LAST_ENDPOINT.lock()) {
+            last.insert(m.service().to_ascii_lowercase(), origin(uri));
+        }
+        if self.log {
+            // Only the path: EC2's parameters travel in the body, and neither carries
+            // secrets (credentials go in the signed headers, which are never printed).
+            let url = uri.split('?').next().unwrap_or(uri).to_string();
+            cfg.interceptor_state().store_put(SentTo(url));
+        }
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        ctx: &FinalizerInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (true, Some(m)) = (self.log, cfg.load::<Metadata>()) else {
+            return Ok(());
+        };
+        // The request itself has gone to the HTTP client by now.
+        let url = cfg.load::<SentTo>().map_or("", |s| s.0.as_str());
+        let outcome = match ctx.response() {
+            Some(r) => r.status().as_u16().to_string(),
+            None => "no answer".to_string(),
+        };
+        eprintln!("aws: {} {} {url} -> {outcome}", m.service(), m.name());
+        Ok(())
+    }
+}
+
+/// The URL an attempt was sent to, kept for its log line.
+#[derive(Clone, Debug)]
+struct SentTo(String);
+
+impl Storable for SentTo {
+    type Storer = StoreReplace<SentTo>;
+}
+
+/// Where each service's latest request went (`eks` → `https://eks.eu-west-1.amazonaws.com`),
+/// so a request that never got an answer can say which endpoint it tried. Process-wide:
+/// two provider configurations with different endpoints for one service would share it.
+static LAST_ENDPOINT: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+
+/// The endpoint the latest request to `service` (`EKS`, `ec2`) went to.
+pub fn endpoint_of(service: &str) -> Option<String> {
+    let last = LAST_ENDPOINT.lock().ok()?;
+    last.get(&service.to_ascii_lowercase()).cloned()
+}
+
+/// `scheme://host[:port]` of a URI: the path and query may carry parameters of the request.
+fn origin(uri: &str) -> String {
+    match uri.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split(['/', '?']).next().unwrap_or(rest);
+            format!("{scheme}://{host}")
+        }
+        None => uri.to_string(),
     }
 }
 
@@ -129,11 +208,16 @@ pub async fn connect(settings: &AwsSettings) -> Result<Clients, Diagnostic> {
         }
     }
     let calls = Arc::new(CallCounter::default());
-    let mut eks = aws_sdk_eks::config::Builder::from(&sdk).interceptor(Counting(calls.clone()));
+    let log = std::env::var("CLUSTERFORM_LOG").is_ok_and(|v| v.eq_ignore_ascii_case("debug"));
+    let counting = || Counting {
+        calls: calls.clone(),
+        log,
+    };
+    let mut eks = aws_sdk_eks::config::Builder::from(&sdk).interceptor(counting());
     if let Some(url) = &settings.eks_endpoint {
         eks = eks.endpoint_url(url);
     }
-    let mut ec2 = aws_sdk_ec2::config::Builder::from(&sdk).interceptor(Counting(calls.clone()));
+    let mut ec2 = aws_sdk_ec2::config::Builder::from(&sdk).interceptor(counting());
     if let Some(url) = &settings.ec2_endpoint {
         ec2 = ec2.endpoint_url(url);
     }

@@ -277,19 +277,10 @@ fn seconds_left(token: &TokenResponse) -> i64 {
 
 /// An error and its causes as one line, each cause once.
 pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = next {
-        // An HttpError's Display dumps headers and the body: errors.rs reads it field by field.
-        if e.downcast_ref::<azure_core::error::HttpError>().is_none() {
-            let text = e.to_string();
-            if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
-                parts.push(text);
-            }
-        }
-        next = e.source();
-    }
-    parts.join(": ")
+    // An HttpError's Display dumps headers and the body: errors.rs reads it field by field.
+    crate::diag::causes_shown(err, |e| {
+        e.downcast_ref::<azure_core::error::HttpError>().is_none()
+    })
 }
 
 impl ArmCredential {

@@ -118,22 +118,6 @@ pub fn not_found<E: ProvideErrorMetadata>(
     }
 }
 
-/// An error and its sources in words, `outer: inner: root`, without the debug dump
-/// `DisplayErrorContext` appends.
-fn causes(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(err);
-    while let Some(e) = next {
-        let text = e.to_string();
-        // Some layers repeat their source's text; keep each piece once.
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
-    }
-    parts.join(": ")
-}
-
 /// A failed request as a [`StateError`]: `what` names the request and its object
 /// (`S3 GetObject s3://bucket/key`).
 pub fn remote<E, R>(what: String, err: &SdkError<E, R>) -> StateError
@@ -149,9 +133,9 @@ where
         SdkError::TimeoutError(_) => ("Timeout".to_string(), "the request timed out".to_string()),
         SdkError::DispatchFailure(_) => (
             "ConnectionFailed".to_string(),
-            format!("could not reach the endpoint: {}", causes(err)),
+            format!("could not reach the endpoint: {}", crate::diag::causes(err)),
         ),
-        _ => ("RequestFailed".to_string(), causes(err)),
+        _ => ("RequestFailed".to_string(), crate::diag::causes(err)),
     };
     let hint = match code.as_str() {
         "NoSuchBucket" => Some(
