@@ -105,6 +105,20 @@ fn a_public_cluster_is_created_and_then_plans_clean() {
     run(&p, &emu, &["plan", "--detailed-exitcode"])
         .success()
         .stdout_has(&["No changes."]);
+
+    // The refresh's calls, one line each and counted, as the azurerm provider shows them.
+    let env = emu.env();
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.push(("CLUSTERFORM_LOG", "debug"));
+    let logged = p.run_env(&["plan"], &env);
+    logged.success().stderr_has(&[
+        "aws: EKS DescribeCluster http://127.0.0.1:",
+        "/clusters/dev -> 200",
+        "[debug] provider aws: ",
+        "API calls while planning: ",
+        "DescribeCluster=1",
+    ]);
+    assert!(!logged.stderr.contains("testing"), "{}", logged.stderr);
 }
 
 #[test]
@@ -339,16 +353,41 @@ fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
         types.contains(&"aws_subnet") && !types.contains(&"aws_eks_cluster"),
         "{types:?}"
     );
-    // The lock of the killed run is left behind, as it should be; clear it as a user would.
-    let id = p
-        .lock_info()
-        .and_then(|l| l["ID"].as_str().map(str::to_string))
-        .expect("a lock left behind");
-    run(&p, &emu, &["force-unlock", &id]).success();
+    // The killed run's lock died with it: the next apply needs no force-unlock.
     run(&p, &emu, &["apply", "--auto-approve"])
         .success()
-        .stderr_has(&["adopting it"]);
+        .stderr_has(&["took it over", "finishing it"]);
     run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
+    assert!(p.state()["pending_creates"].is_null(), "{}", p.state());
+}
+
+#[test]
+fn a_second_state_never_takes_over_a_cluster_it_did_not_create() {
+    let emu = AwsEmulator::start();
+    let first = project("", true);
+    run(&first, &emu, &["apply", "--auto-approve"]).success();
+    // A colleague's copy of the same configuration, with a state of its own.
+    let second = project("", true);
+    let refused = run(&second, &emu, &["apply", "--auto-approve"]);
+    refused.failure().stderr_has(&[
+        "EKS cluster dev already exists",
+        "ResourceInUseException",
+        "clusterform import <address> dev",
+    ]);
+    assert!(
+        !refused.stderr.contains("finishing it"),
+        "{}",
+        refused.stderr
+    );
+    let types: Vec<String> = common::state_addresses(&second.state());
+    assert!(
+        !types.iter().any(|a| a.starts_with("aws_eks_cluster")),
+        "{types:?}"
+    );
+    // Destroying the copy deletes only what the copy made; the first keeps its cluster.
+    run(&second, &emu, &["destroy", "--auto-approve"]).success();
+    run(&first, &emu, &["plan", "--detailed-exitcode"]).success();
+    assert_eq!(cluster_state(&first)["name"], "dev");
 }
 
 #[test]

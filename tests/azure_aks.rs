@@ -525,3 +525,54 @@ fn an_update_keeps_settings_the_api_models_do_not_know() {
     );
     run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
 }
+
+#[test]
+fn a_second_state_never_takes_over_a_cluster_it_did_not_create() {
+    let emu = AzureEmulator::start();
+    let first = Project::with_files(&[("main.tf", &cluster(PRIVATE))]);
+    run(&first, &emu, &["apply", "--auto-approve"]).success();
+    emu.reset_calls();
+    // A colleague's copy of the same configuration, with a state of its own.
+    let second = Project::with_files(&[("main.tf", &cluster(PRIVATE))]);
+    let refused = run(&second, &emu, &["apply", "--auto-approve"]);
+    refused.failure().stderr_has(&[
+        "AKS cluster aks-dev already exists",
+        "clusterform import <address> /subscriptions/",
+    ]);
+    // It looked, and sent nothing that could rewrite the first state's cluster.
+    assert_eq!(puts(&emu), 0, "{:?}", emu.calls());
+    run(&second, &emu, &["destroy", "--auto-approve"]).success();
+    run(&first, &emu, &["plan", "--detailed-exitcode"])
+        .success()
+        .stdout_has(&["No changes."]);
+}
+
+#[test]
+fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
+    let emu = AzureEmulator::start();
+    emu.slow("ManagedClusters_CreateOrUpdate", 4.0);
+    let p = Project::with_files(&[("main.tf", &cluster(PRIVATE))]);
+    let env = emu.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut bg = p.spawn_env(&["apply", "--auto-approve"], &env);
+    common::wait_until(
+        std::time::Duration::from_secs(30),
+        "the cluster creation to start",
+        || puts(&emu) > 0,
+    );
+    bg.kill();
+    let pending = &p.state()["pending_creates"];
+    assert_eq!(
+        pending[0]["address"], "azurerm_kubernetes_cluster.dev",
+        "{pending}"
+    );
+    run(&p, &emu, &["state", "list"])
+        .stdout_has(&["azurerm_kubernetes_cluster.dev (pending create)"]);
+    run(&p, &emu, &["plan", "--no-color"])
+        .stdout_has(&["will resume creating, interrupted earlier"]);
+    run(&p, &emu, &["apply", "--auto-approve"])
+        .success()
+        .stderr_has(&["finishing it"]);
+    run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
+    assert!(p.state()["pending_creates"].is_null(), "{}", p.state());
+}

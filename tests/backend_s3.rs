@@ -290,21 +290,28 @@ fn killed_holder_leaves_a_lock_that_force_unlock_clears(locking: &str) {
         &format!("(pid {}) is no longer running on this host", info["Pid"]),
         &format!("clusterform force-unlock {id}"),
     ]);
-    s.run(&["force-unlock", "00000000-0000-0000-0000-000000000000"])
-        .failure()
-        .stderr_has(&[&format!("has ID {id}"), "nothing was unlocked"]);
+    s.run(&[
+        "force-unlock",
+        "--force",
+        "00000000-0000-0000-0000-000000000000",
+    ])
+    .failure()
+    .stderr_has(&[&format!("has ID {id}"), "nothing was unlocked"]);
     assert!(s.lock_info().is_some());
 
-    s.run(&["force-unlock", &id])
+    s.run(&["force-unlock", "--force", &id])
         .success()
         .stdout_has(&["clusterform state has been successfully unlocked!"]);
     assert!(s.lock_info().is_none());
-    s.run(&["force-unlock", &id])
+    s.run(&["force-unlock", "--force", &id])
         .failure()
         .stderr_has(&["the state is not locked"]);
-    // What completed before the kill was saved.
+    // What completed before the kill was saved, and the create it was in is pending.
     let list = s.run(&["state", "list"]);
-    assert_eq!(list.stdout, "terraform_data.first\n");
+    assert_eq!(
+        list.stdout,
+        "terraform_data.first\ntime_sleep.wait (pending create)\n"
+    );
 }
 
 #[test]

@@ -21,7 +21,7 @@ use crate::graph::walk::{walk, WalkOutcome};
 use crate::graph::Node;
 use crate::plan::model::{Action, PlanMode};
 use crate::plan::planner::{InstancePlan, Planned};
-use crate::providers::{ApplyAction, PlanRequest};
+use crate::providers::{ApplyAction, ApplyRequest, PlanRequest};
 use crate::value::Value;
 
 #[derive(Clone)]
@@ -141,6 +141,16 @@ pub async fn apply(
     }
     if !interrupted {
         interrupted |= !exec.clone().deletes(stop.clone()).await;
+    }
+    if !interrupted && !plan.forget_creates.is_empty() {
+        let addrs: Vec<InstanceAddr> = plan
+            .forget_creates
+            .iter()
+            .filter_map(|a| crate::state::model::instance_addr(a))
+            .collect();
+        if let Err(d) = exec.writer.forget_pending(&addrs).await {
+            run.push(d);
+        }
     }
     exec.save_outputs().await;
     let (added, changed, destroyed) = *lock(&exec.counts);
@@ -323,13 +333,20 @@ impl Exec {
             return None;
         }
         let planned = resp.planned;
-        let op = |action: ApplyAction, prior: Option<Value>, planned: Value| {
+        let op = |action: ApplyAction,
+                  prior: Option<Value>,
+                  planned: Value,
+                  creation: Option<crate::providers::Creation>| {
             run_operation(
                 provider.clone(),
-                inst.clone(),
-                action,
-                prior,
-                planned,
+                ApplyRequest {
+                    addr: inst.clone(),
+                    type_name: inst.resource.type_name.clone(),
+                    action,
+                    prior,
+                    planned,
+                    creation,
+                },
                 self.progress.clone(),
                 self.timing(),
             )
@@ -349,9 +366,23 @@ impl Exec {
                 ApplyAction::Create => (None, planned.clone()),
                 ApplyAction::Update => (current.clone(), planned.clone()),
             };
+            // Saved before the call: a crash during the create must leave a state that
+            // knows about it, so the next run resumes it instead of leaking or adopting.
+            let creation = if step == ApplyAction::Create {
+                let id = provider.created_id(&inst.resource.type_name, &target);
+                match self.writer.begin_create(&inst, &state_provider, id).await {
+                    Ok(c) => Some(c),
+                    Err(d) => {
+                        run.push(d);
+                        return None;
+                    }
+                }
+            } else {
+                None
+            };
             // The permit bounds provider operations; saving state is not one of them.
             let permit = self.permits.acquire().await.ok()?;
-            let resp = op(step, prior, target).await;
+            let resp = op(step, prior, target, creation).await;
             drop(permit);
             let failed = resp.diagnostics.has_errors();
             run.extend(resp.diagnostics);
@@ -466,10 +497,14 @@ impl Exec {
         let permit = self.permits.acquire().await;
         let resp = run_operation(
             provider,
-            a.clone(),
-            ApplyAction::Delete,
-            ip.prior.clone(),
-            Value::Null,
+            ApplyRequest {
+                addr: a.clone(),
+                type_name: a.resource.type_name.clone(),
+                action: ApplyAction::Delete,
+                prior: ip.prior.clone(),
+                planned: Value::Null,
+                creation: None,
+            },
             self.progress.clone(),
             self.timing(),
         )
@@ -478,17 +513,21 @@ impl Exec {
         let failed = resp.diagnostics.has_errors();
         self.run.extend(resp.diagnostics);
         let provider_addr = self.providers_by_addr.get(a).cloned().unwrap_or_default();
-        let remaining = if failed { ip.prior.as_ref() } else { None };
-        if let Err(d) = self
-            .writer
-            .record(
-                a,
-                &provider_addr,
-                remaining,
-                self.dependencies.get(a).map_or(&[][..], |v| v),
-            )
-            .await
-        {
+        let saved = if failed {
+            // What failed to go is recorded, so state never lies: a found object of an
+            // interrupted create is in state from now on.
+            self.writer
+                .record(
+                    a,
+                    &provider_addr,
+                    ip.prior.as_ref(),
+                    self.dependencies.get(a).map_or(&[][..], |v| v),
+                )
+                .await
+        } else {
+            self.writer.record_deleted(a).await
+        };
+        if let Err(d) = saved {
             self.run.push(d);
             return false;
         }

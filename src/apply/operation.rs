@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
-use crate::addr::InstanceAddr;
 use crate::providers::{ApplyAction, ApplyRequest, ApplyResponse, OperationContext, Provider};
 use crate::value::Value;
 
@@ -43,13 +42,11 @@ pub struct Timing {
 /// Runs one operation, reporting progress every `timing.progress` while it lasts.
 pub async fn run_operation(
     provider: Arc<dyn Provider>,
-    addr: InstanceAddr,
-    action: ApplyAction,
-    prior: Option<Value>,
-    planned: Value,
+    req: ApplyRequest,
     progress: Progress,
     timing: Timing,
 ) -> ApplyResponse {
+    let (addr, action) = (req.addr.clone(), req.action);
     let (interval, poll_interval) = (timing.progress, timing.poll);
     let (start_msg, doing, done) = words(action);
     let id_of = |v: &Option<Value>| {
@@ -62,7 +59,7 @@ pub async fn run_operation(
     let prior_id = if action == ApplyAction::Create {
         String::new()
     } else {
-        id_of(&prior)
+        id_of(&req.prior)
     };
     progress(&format!("{addr}: {start_msg}{prior_id}"));
     let started = Instant::now();
@@ -72,13 +69,6 @@ pub async fn run_operation(
         cancel: CancellationToken::new(),
         progress: Arc::new(move |m: &str| p(&format!("{label}: {m}"))),
         poll_interval,
-    };
-    let req = ApplyRequest {
-        addr: addr.clone(),
-        type_name: addr.resource.type_name.clone(),
-        action,
-        prior,
-        planned,
     };
     let op = provider.apply(req, ctx);
     tokio::pin!(op);

@@ -131,6 +131,68 @@ impl StateWriter {
         .await
     }
 
+    /// Records that the object of `addr` is gone (deleted), with any create pending for it:
+    /// what a destroy found of an interrupted create is deleted and forgotten in one save.
+    pub async fn record_deleted(&self, addr: &InstanceAddr) -> Result<(), Diagnostic> {
+        self.change(|state| {
+            let had = state.instance(addr).is_some();
+            state.remove_instance(addr);
+            state.clear_pending_create(addr) || had
+        })
+        .await
+    }
+
+    /// Forgets pending creates for which nothing was made (a destroy found no object), in
+    /// one save.
+    pub async fn forget_pending(&self, addrs: &[InstanceAddr]) -> Result<(), Diagnostic> {
+        self.change(|state| {
+            let mut changed = false;
+            for addr in addrs {
+                changed |= state.clear_pending_create(addr);
+            }
+            changed
+        })
+        .await
+    }
+
+    /// Records that `addr` is about to be created and returns once that is saved, so a crash
+    /// during the create leaves a state that says so. An attempt an earlier run left
+    /// pending is resumed with its own ID rather than replaced.
+    pub async fn begin_create(
+        &self,
+        addr: &InstanceAddr,
+        provider: &str,
+        object_id: Option<String>,
+    ) -> Result<crate::providers::Creation, Diagnostic> {
+        let mut creation = None;
+        self.change(|state| {
+            if let Some(p) = state.pending_create(addr) {
+                creation = Some(crate::providers::Creation {
+                    id: p.creation_id.clone(),
+                    resuming: true,
+                });
+                return false;
+            }
+            let id = uuid::Uuid::new_v4().to_string();
+            state
+                .pending_creates
+                .push(crate::state::model::PendingCreate {
+                    address: addr.to_string(),
+                    provider: provider.to_string(),
+                    creation_id: id.clone(),
+                    started: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    id: object_id.clone(),
+                });
+            creation = Some(crate::providers::Creation {
+                id,
+                resuming: false,
+            });
+            true
+        })
+        .await?;
+        Ok(creation.expect("set by the change"))
+    }
+
     /// Records several refreshed objects (keeping their dependencies) with one save.
     pub async fn record_many(
         &self,
@@ -172,6 +234,8 @@ impl StateWriter {
                     status: None,
                 };
                 state.set_instance(addr, provider, inst);
+                // The object is recorded: whatever create was pending for it is done.
+                state.clear_pending_create(addr);
             }
             None => {
                 state.remove_instance(addr);

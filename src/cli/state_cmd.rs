@@ -42,11 +42,26 @@ pub enum StateCommand {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  clusterform force-unlock 6a1f0b3e-2f5c-4b43-9a59-1c2f8f0f3d7e"
+    after_help = "A local run that dies releases its lock by itself; force-unlock is for remote \
+                  backends and for lock files on shared filesystems.\n\nExamples:\n  \
+                  clusterform force-unlock 6a1f0b3e-2f5c-4b43-9a59-1c2f8f0f3d7e\n  \
+                  clusterform force-unlock --force 6a1f0b3e-2f5c-4b43-9a59-1c2f8f0f3d7e"
 )]
 pub struct ForceUnlockArgs {
     /// The lock ID shown in the "state is locked" message.
     pub lock_id: String,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'f')]
+    pub force: bool,
+}
+
+/// True when a pending create's address is `target` or inside it.
+fn covers(target: &TargetAddr, address: &str) -> bool {
+    match TargetAddr::from_str(address) {
+        Ok(TargetAddr::Instance(a)) => target.contains(&a),
+        Ok(TargetAddr::Resource(r)) => target.contains_resource(&r),
+        _ => false,
+    }
 }
 
 fn parse(s: &str) -> Result<TargetAddr, Diagnostic> {
@@ -93,6 +108,11 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
                     ui.out(&format!("{addr}\n"));
                 }
             }
+            for p in &state.pending_creates {
+                if filters.is_empty() || filters.iter().any(|f| covers(f, &p.address)) {
+                    ui.out(&format!("{} (pending create)\n", p.address));
+                }
+            }
         }
         StateCommand::Show { address } => {
             let target = parse(&address)?;
@@ -101,7 +121,22 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
                 .instances()
                 .filter(|(a, _, _)| target.contains(a))
                 .collect();
-            if found.is_empty() {
+            for p in state
+                .pending_creates
+                .iter()
+                .filter(|p| covers(&target, &p.address))
+            {
+                ui.out(&format!(
+                    "# {}: create pending (interrupted)\n    creation_id = \"{}\"\n    started     = \"{}\"\n    # the next apply finishes what that attempt made, or creates it\n\n",
+                    p.address, p.creation_id, p.started
+                ));
+            }
+            if found.is_empty()
+                && !state
+                    .pending_creates
+                    .iter()
+                    .any(|p| covers(&target, &p.address))
+            {
                 return Err(Diagnostic::error("No such resource instance")
                     .detail(format!("{address} is not in the state."))
                     .hint("clusterform state list shows what is"));
@@ -128,7 +163,19 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
                 .filter(|(a, _, _)| targets.iter().any(|t| t.contains(a)))
                 .map(|(a, _, _)| a)
                 .collect();
-            if doomed.is_empty() {
+            let pending: Vec<String> = state
+                .pending_creates
+                .iter()
+                .map(|p| p.address.clone())
+                .filter(|a| targets.iter().any(|t| covers(t, a)))
+                .collect();
+            state
+                .pending_creates
+                .retain(|p| !pending.contains(&p.address));
+            for a in &pending {
+                ui.out(&format!("Removed {a} (pending create)\n"));
+            }
+            if doomed.is_empty() && pending.is_empty() {
                 return Err(Diagnostic::error("Nothing to remove").detail(format!(
                     "No instance in the state matches {}.",
                     address.join(", ")
@@ -188,6 +235,16 @@ pub fn force_unlock(ws: &Workspace, ui: &Ui, args: ForceUnlockArgs) -> Exit {
             return Exit::Error;
         }
     };
+    if !args.force
+        && !ui.confirm(
+            "Do you really want to force-unlock?",
+            "clusterform will remove the lock on the state. This lets other runs change the state,\nthough the run that holds the lock may still be using it. Only 'yes' will be accepted to confirm.",
+            "check that no run is using the state, then pass --force",
+        )
+    {
+        ui.err("\nForce-unlock cancelled: the lock was left in place.\n");
+        return Exit::Error;
+    }
     match backend.force_unlock(&args.lock_id) {
         Ok(()) => {
             ui.out(

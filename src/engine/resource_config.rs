@@ -215,6 +215,9 @@ pub fn eval_body(
         let values: Vec<Value> = items.into_iter().map(|(_, v)| v).collect();
         let v = if unknown {
             Value::Unknown
+        } else if values.is_empty() && nb.computed {
+            // No block at all: the provider's value stands (see `NestedBlock::computed`).
+            Value::Null
         } else {
             match nb.nesting {
                 Nesting::Single => values.into_iter().next().unwrap_or(Value::Null),

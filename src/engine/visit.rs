@@ -136,6 +136,34 @@ pub fn visit_local(run: &Run, module: &ModulePath, name: &str) -> bool {
     }
 }
 
+/// [`visit_local`] for a destroy plan: a local that cannot be evaluated (it refers to an
+/// object that is gone) is unknown, and no error.
+pub fn visit_local_leniently(run: &Run, module: &ModulePath, name: &str) -> bool {
+    let local = &run.module(module).locals[name];
+    let v = run
+        .with_scope(module, |s| Evaluator::new(s).eval(&local.expr))
+        .unwrap_or(Value::Unknown);
+    lock(&run.values)
+        .module_mut(module)
+        .locals
+        .insert(name.to_string(), v);
+    true
+}
+
+/// An output for a destroy plan, which removes outputs rather than showing them: stored for
+/// `module.x.name` references where it can be evaluated, unknown where it cannot.
+pub fn visit_output_leniently(run: &Run, module: &ModulePath, name: &str) -> bool {
+    let output = &run.module(module).outputs[name];
+    let v = run
+        .with_scope(module, |s| Evaluator::new(s).eval(&output.expr))
+        .map_or(Value::Unknown, |v| v.mark_if(output.sensitive));
+    lock(&run.values)
+        .module_mut(module)
+        .outputs
+        .insert(name.to_string(), v);
+    true
+}
+
 /// Evaluates an output; returns its value (also stored for `module.x.name` references).
 pub fn visit_output(run: &Run, module: &ModulePath, name: &str) -> Option<Value> {
     let output = &run.module(module).outputs[name];

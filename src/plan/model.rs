@@ -182,6 +182,10 @@ pub struct Plan {
     /// Changes made outside clusterform since the last apply, found by refresh.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub drift: Vec<ResourceChange>,
+    /// Interrupted creates (state's pending creates) that made nothing and that nothing in
+    /// this plan finishes: applying the plan forgets them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forget_creates: Vec<String>,
     pub outputs: Vec<OutputChange>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<PlanMessage>,

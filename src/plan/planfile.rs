@@ -208,6 +208,7 @@ mod tests {
             replace: Vec::new(),
             changes: Vec::new(),
             drift: Vec::new(),
+            forget_creates: Vec::new(),
             outputs: Vec::new(),
             messages: Vec::new(),
         };

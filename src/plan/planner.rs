@@ -178,7 +178,15 @@ pub async fn plan(
 
     let mut c = std::mem::take(&mut *lock(&collected));
     let drift = drift(&run, &refresher.stored);
-    plan_deletes(&run, &settings, &mut c);
+    let found = std::mem::take(&mut *lock(&refresher.found));
+    plan_deletes(&run, &settings, &mut c, &found);
+    let forget_creates = if refresher.enabled() && settings.targets.is_empty() {
+        nothing_made(&run, &c, &found)
+    } else {
+        // Without a look at the cloud (or with only part of the plan), a pending create
+        // may still have an object: keep it for a full plan to find.
+        Vec::new()
+    };
     if !run.offline {
         check_across(&run, &c).await;
     }
@@ -213,6 +221,7 @@ pub async fn plan(
         replace: settings.replace.iter().map(|t| t.to_string()).collect(),
         changes,
         drift,
+        forget_creates,
         outputs,
         messages,
     };
@@ -249,6 +258,14 @@ async fn visit_node(
 ) -> bool {
     match node {
         Node::Variable(m, n) => visit::visit_variable(run, &m, &n),
+        // Outputs are removed by a destroy; locals may still configure a provider. Either
+        // may refer to objects that are gone, which makes them unknown, not an error.
+        Node::Local(m, n) if settings.mode == PlanMode::Destroy => {
+            visit::visit_local_leniently(run, &m, &n)
+        }
+        Node::Output(m, n) if settings.mode == PlanMode::Destroy => {
+            visit::visit_output_leniently(run, &m, &n)
+        }
         Node::Local(m, n) => visit::visit_local(run, &m, &n),
         Node::Output(m, n) => match visit::visit_output(run, &m, &n) {
             Some(v) => {
@@ -311,6 +328,10 @@ async fn plan_resource(
     let Some(provider) = run.provider(&key) else {
         return false;
     };
+    // A destroy plans the removal of what state holds; configuration that refers to objects
+    // already gone (a partial apply, a killed destroy, a deletion outside clusterform) must
+    // not stop it, so evaluation errors there only make values unknown.
+    let destroy = settings.mode == PlanMode::Destroy;
     let expansion = match run.with_scope(&addr.module, |s| {
         if run.offline {
             expand_for_validate(&rc, s)
@@ -319,6 +340,7 @@ async fn plan_resource(
         }
     }) {
         Ok(e) => e,
+        Err(_) if destroy => return true,
         Err(d) => {
             run.push(d);
             return false;
@@ -341,6 +363,11 @@ async fn plan_resource(
     for (ikey, rep) in expansion.instances() {
         let inst = addr.instance(ikey);
         lock(collected).claimed.insert(inst.clone());
+        if destroy && addr.mode == Mode::Managed {
+            // Deletes are planned later, from state: the configuration is not needed.
+            values.push(take_prior(run, stored, settings, &inst).unwrap_or(Value::Null));
+            continue;
+        }
         let mut diags = Diagnostics::new();
         let config = run.with_scope(&addr.module, |s| {
             s.repetition = rep;
@@ -353,6 +380,10 @@ async fn plan_resource(
             spans: &spans,
         }));
         let failed = diags.has_errors();
+        if failed && destroy {
+            values.push(Value::Unknown);
+            continue;
+        }
         run.extend(diags);
         if failed {
             ok = false;
@@ -586,11 +617,34 @@ fn plan_instance(
         notes: if action == Action::NoOp {
             Vec::new()
         } else {
-            resp.notes
+            let mut notes = resp.notes;
+            if let Some(p) = run
+                .prior_state
+                .pending_create(inst)
+                .filter(|_| creates(action))
+            {
+                notes.insert(0, resume_note(p));
+            }
+            notes
         },
         dependencies: dependencies.to_vec(),
     });
     Some(after)
+}
+
+fn creates(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Create | Action::DeleteThenCreate | Action::CreateThenDelete
+    )
+}
+
+/// Says that a create is resumed, not started again.
+fn resume_note(p: &crate::state::model::PendingCreate) -> String {
+    format!(
+        "will resume creating, interrupted earlier: an apply started creating this object at {} and stopped before recording it; what it made, marked with its creation id {}, is finished and kept, and nothing unmarked is taken over",
+        p.started, p.creation_id
+    )
 }
 
 fn prevent_destroy_error(inst: &InstanceAddr, rc: &Resource) -> Diagnostic {
@@ -640,8 +694,15 @@ fn triggered(
     })
 }
 
-/// Deletes for objects no longer in the configuration, and everything in destroy mode.
-fn plan_deletes(run: &Run, settings: &PlanSettings, c: &mut Collected) {
+/// Deletes for objects no longer in the configuration, and everything in destroy mode;
+/// objects that interrupted creates made (`found`) are deleted likewise, unless the
+/// configuration still wants them (the apply then finishes their create).
+fn plan_deletes(
+    run: &Run,
+    settings: &PlanSettings,
+    c: &mut Collected,
+    found: &BTreeMap<InstanceAddr, Value>,
+) {
     if settings.mode == PlanMode::RefreshOnly {
         return;
     }
@@ -655,48 +716,101 @@ fn plan_deletes(run: &Run, settings: &PlanSettings, c: &mut Collected) {
         let Some(Some(before)) = lock(&run.refreshed).get(&addr).cloned() else {
             continue;
         };
-        let config = run.resource_config(&addr.resource);
-        if settings.mode == PlanMode::Destroy {
-            if let Some(rc) = config.filter(|rc| rc.lifecycle.prevent_destroy) {
-                run.push(prevent_destroy_error(&addr, rc));
-                continue;
-            }
-        }
-        let reason = match (settings.mode, config, &addr.key) {
-            (PlanMode::Destroy, _, _) => None,
-            (_, None, _) => Some(ActionReason::DeleteBecauseNoResourceConfig),
-            (_, Some(_), InstanceKey::Str(_)) => Some(ActionReason::DeleteBecauseEachKey),
-            (_, Some(_), _) => Some(ActionReason::DeleteBecauseCountIndex),
-        };
-        let key = run.provider_key_for(&addr.resource, Some(&rs.provider));
-        c.instances.insert(
-            addr.clone(),
-            InstancePlan {
-                type_name: addr.resource.type_name.clone(),
-                provider: key,
-                prior: Some(before.clone()),
-                planned: Value::Null,
-                action: Action::Delete,
-                spans: ConfigSpans::none(
-                    config
-                        .map(|r| r.span)
-                        .unwrap_or(crate::diag::Span::new(crate::diag::FileId(0), 0..0)),
-                ),
-            },
-        );
-        c.changes.push(ResourceChange {
-            addr: addr.clone(),
-            provider: rs.provider.clone(),
-            action: Action::Delete,
-            reason,
-            before: Some(before),
-            after: None,
-            replace_paths: Vec::new(),
-            sensitive_changes: Vec::new(),
-            notes: Vec::new(),
+        let delete = Delete {
+            addr: &addr,
+            provider: &rs.provider,
+            before,
             dependencies: inst.dependencies.clone(),
-        });
+            notes: Vec::new(),
+        };
+        plan_delete(run, settings, c, delete);
     }
+    for (addr, pending) in run.prior_state.pending_instances() {
+        let Some(before) = found.get(&addr).cloned() else {
+            continue;
+        };
+        if settings.mode == PlanMode::Normal && c.claimed.contains(&addr) {
+            continue;
+        }
+        let note = format!(
+            "an apply started creating this object at {} and stopped before recording it; clusterform found it by its creation id {} and deletes it",
+            pending.started, pending.creation_id
+        );
+        let delete = Delete {
+            addr: &addr,
+            provider: &pending.provider,
+            before,
+            dependencies: Vec::new(),
+            notes: vec![note],
+        };
+        plan_delete(run, settings, c, delete);
+    }
+}
+
+/// Pending creates whose attempt made nothing and that no planned create resumes.
+fn nothing_made(run: &Run, c: &Collected, found: &BTreeMap<InstanceAddr, Value>) -> Vec<String> {
+    run.prior_state
+        .pending_instances()
+        .into_iter()
+        .filter(|(addr, _)| {
+            !found.contains_key(addr) && !c.changes.iter().any(|ch| &ch.addr == addr)
+        })
+        .map(|(_, p)| p.address.clone())
+        .collect()
+}
+
+/// One object to delete: from state, or found where an interrupted create left it.
+struct Delete<'a> {
+    addr: &'a InstanceAddr,
+    provider: &'a str,
+    before: Value,
+    dependencies: Vec<String>,
+    notes: Vec<String>,
+}
+
+fn plan_delete(run: &Run, settings: &PlanSettings, c: &mut Collected, d: Delete<'_>) {
+    let addr = d.addr;
+    let config = run.resource_config(&addr.resource);
+    if settings.mode == PlanMode::Destroy {
+        if let Some(rc) = config.filter(|rc| rc.lifecycle.prevent_destroy) {
+            run.push(prevent_destroy_error(addr, rc));
+            return;
+        }
+    }
+    let reason = match (settings.mode, config, &addr.key) {
+        (PlanMode::Destroy, _, _) => None,
+        (_, None, _) => Some(ActionReason::DeleteBecauseNoResourceConfig),
+        (_, Some(_), InstanceKey::Str(_)) => Some(ActionReason::DeleteBecauseEachKey),
+        (_, Some(_), _) => Some(ActionReason::DeleteBecauseCountIndex),
+    };
+    let key = run.provider_key_for(&addr.resource, Some(d.provider));
+    c.instances.insert(
+        addr.clone(),
+        InstancePlan {
+            type_name: addr.resource.type_name.clone(),
+            provider: key,
+            prior: Some(d.before.clone()),
+            planned: Value::Null,
+            action: Action::Delete,
+            spans: ConfigSpans::none(
+                config
+                    .map(|r| r.span)
+                    .unwrap_or(crate::diag::Span::new(crate::diag::FileId(0), 0..0)),
+            ),
+        },
+    );
+    c.changes.push(ResourceChange {
+        addr: addr.clone(),
+        provider: d.provider.to_string(),
+        action: Action::Delete,
+        reason,
+        before: Some(d.before),
+        after: None,
+        replace_paths: Vec::new(),
+        sensitive_changes: Vec::new(),
+        notes: d.notes,
+        dependencies: d.dependencies,
+    });
 }
 
 /// Changes made outside clusterform: stored state against what refresh found.

@@ -1,5 +1,7 @@
 //! Refresh: reads every object in state through its provider, batched per resource type and
-//! run in parallel, starting as soon as the provider is configured.
+//! run in parallel, starting as soon as the provider is configured. It also looks for what
+//! interrupted creates (state's pending creates) made, so a plan can delete what is no
+//! longer wanted instead of leaking it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -8,7 +10,8 @@ use tokio::task::JoinHandle;
 
 use crate::addr::{InstanceAddr, Mode};
 use crate::engine::run::{lock, ProviderKey, Run};
-use crate::providers::ReadRequest;
+use crate::providers::{Creation, ReadRequest};
+use crate::state::model::PendingCreate;
 use crate::state::State;
 use crate::value::Value;
 
@@ -25,6 +28,10 @@ pub struct Refresher {
     /// A fingerprint of each object as stored, for finding drift once refresh is done (the
     /// values themselves would double what a large plan holds).
     pub stored: BTreeMap<InstanceAddr, (u64, String)>,
+    /// Interrupted creates to look for, by provider configuration.
+    finds: Mutex<HashMap<ProviderKey, Vec<(InstanceAddr, PendingCreate)>>>,
+    /// What interrupted creates made (objects state does not hold yet), as read.
+    pub found: Arc<Mutex<BTreeMap<InstanceAddr, Value>>>,
     enabled: bool,
 }
 
@@ -77,12 +84,35 @@ impl Refresher {
             }
         }
         drop(refreshed);
+        if enabled {
+            for (addr, pending) in run.prior_state.pending_instances() {
+                if addr.resource.mode != Mode::Managed {
+                    continue;
+                }
+                let key = run.provider_key_for(&addr.resource, Some(&pending.provider));
+                lock(&r.finds)
+                    .entry(key)
+                    .or_default()
+                    .push((addr, pending.clone()));
+            }
+        }
         r
     }
 
-    /// Provider configurations that have objects to refresh.
+    /// True when objects are read from the cloud (not `-refresh=false`).
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Provider configurations that have objects to refresh or to look for.
     pub fn provider_keys(&self) -> Vec<ProviderKey> {
-        lock(&self.batches).keys().cloned().collect()
+        let mut keys: Vec<ProviderKey> = lock(&self.batches).keys().cloned().collect();
+        for key in lock(&self.finds).keys() {
+            if !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
+        keys
     }
 
     /// Starts reading everything of one provider; call once it is configured.
@@ -90,13 +120,46 @@ impl Refresher {
         if !self.enabled {
             return;
         }
-        let Some(batches) = lock(&self.batches).remove(key) else {
+        let batches = lock(&self.batches).remove(key).unwrap_or_default();
+        let finds = lock(&self.finds).remove(key).unwrap_or_default();
+        if batches.is_empty() && finds.is_empty() {
             return;
-        };
+        }
         let Some(provider) = run.provider(key) else {
             return;
         };
         let mut handles = Vec::new();
+        for (addr, pending) in finds {
+            let provider = provider.clone();
+            let run = run.clone();
+            let key = key.clone();
+            let found = self.found.clone();
+            handles.push(tokio::spawn(async move {
+                let creation = Creation {
+                    id: pending.creation_id.clone(),
+                    resuming: true,
+                };
+                let type_name = &addr.resource.type_name;
+                match provider
+                    .find_created(type_name, pending.id.as_deref(), &creation)
+                    .await
+                {
+                    Ok(Some(v)) => {
+                        let schema = run
+                            .registry
+                            .schema(crate::engine::run::Run::provider_type(&key))
+                            .and_then(|s| s.resources.get(type_name));
+                        let v = match schema {
+                            Some(s) => s.mark_sensitive(s.coerce(v)),
+                            None => v,
+                        };
+                        lock(&found).insert(addr, v);
+                    }
+                    Ok(None) => {}
+                    Err(d) => run.extend(d),
+                }
+            }));
+        }
         for (type_name, instances) in batches {
             let provider = provider.clone();
             let run = run.clone();

@@ -65,6 +65,12 @@ pub fn plan_object(schema: &Schema, prior: Option<&Value>, config: &Value) -> Va
                     plan_object(&block.schema, prior_v.filter(|p| !p.is_null()), &cfg)
                 }
             }
+            Nesting::List | Nesting::Set if block.computed && cfg.is_null() => match prior_v {
+                Some(p) if !p.is_null() => p.clone(),
+                // A new object gets none: the provider removes what the cloud adds by itself.
+                _ if block.nesting == Nesting::Set => Value::set(Vec::new()),
+                _ => Value::List(Vec::new()),
+            },
             Nesting::List | Nesting::Set => {
                 let items = cfg.as_items().map(<[Value]>::to_vec).unwrap_or_default();
                 let prior_items = prior_v.and_then(Value::as_items).unwrap_or(&[]);

@@ -111,6 +111,58 @@ pub struct ApplyRequest {
     pub prior: Option<Value>,
     /// The final planned state (unknowns only where the provider fills them in).
     pub planned: Value,
+    /// For a create: the attempt it belongs to, recorded in state before the call.
+    pub creation: Option<Creation>,
+}
+
+/// The tag that marks an object with the create attempt that made it.
+pub const CREATION_TAG: &str = "clusterform:creation-id";
+
+/// One create attempt, recorded in state (a pending create) before the provider is called.
+///
+/// A provider marks what it creates with `id` (the [`CREATION_TAG`] tag, an idempotency
+/// token) and, when the name is taken already, takes the existing object over only if it
+/// carries this same mark: anything else belongs to someone else and must be imported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Creation {
+    pub id: String,
+    /// True when an earlier run started this create and stopped before recording the
+    /// object: the provider looks for what that run made before creating anything.
+    pub resuming: bool,
+}
+
+impl Creation {
+    /// True when `tags` (a tag map, as read from the cloud) carry this attempt's mark.
+    pub fn marks(&self, tags: Option<&str>) -> bool {
+        tags == Some(self.id.as_str())
+    }
+}
+
+/// `planned` with the creation mark added to its tag map `key` (`tags`, or `tags_all` where
+/// the provider merges default tags), so the create sends it. Reads leave the mark out.
+pub fn with_creation_tag(planned: &Value, key: &str, creation: Option<&Creation>) -> Value {
+    let (Some(cr), Value::Object(fields)) = (creation, planned) else {
+        return planned.clone();
+    };
+    let mut fields = fields.clone();
+    let mut tags = match fields.get(key) {
+        Some(Value::Object(m)) => m.clone(),
+        _ => BTreeMap::new(),
+    };
+    tags.insert(CREATION_TAG.to_string(), Value::from(cr.id.as_str()));
+    fields.insert(key.to_string(), Value::Object(tags));
+    Value::Object(fields)
+}
+
+/// The error for a create whose object exists already and was not made by this state.
+pub fn already_exists(what: &str, id: &str, cloud_words: &str) -> crate::diag::Diagnostic {
+    crate::diag::Diagnostic::error(format!("{what} already exists"))
+        .detail(format!(
+            "{cloud_words} The existing object ({id}) was not created by this state, so clusterform will not take it over: managing it from here could change or delete something another configuration or person owns."
+        ))
+        .hint(format!(
+            "to manage it from this configuration, import it: `clusterform import <address> {id}`; otherwise choose another name"
+        ))
 }
 
 /// What the provider can use while an operation runs.
@@ -167,6 +219,24 @@ pub trait Provider: Send + Sync {
     async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics>;
 
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse;
+
+    /// The ID a create of `planned` will give its object, when it is known before the object
+    /// exists (an EKS cluster's name, an ARM resource ID); `None` when the cloud assigns it
+    /// (EC2), or when nothing is created remotely. Recorded with the pending create, so a
+    /// later run can find what an interrupted create made. Every provider answers for every
+    /// type: it is how no interrupted create is ever lost.
+    fn created_id(&self, type_name: &str, planned: &Value) -> Option<String>;
+
+    /// What an interrupted create made: the object with the mark of `creation` (at `id`, the
+    /// [`Provider::created_id`] recorded, where there is one), as `read` would return it.
+    /// `None` when the create made nothing, or only objects without this mark, which are
+    /// never this state's.
+    async fn find_created(
+        &self,
+        type_name: &str,
+        id: Option<&str>,
+        creation: &Creation,
+    ) -> Result<Option<Value>, Diagnostics>;
 
     /// API calls made so far, by operation, for `CLUSTERFORM_LOG=debug` and tests.
     fn api_calls(&self) -> BTreeMap<String, usize> {

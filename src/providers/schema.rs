@@ -112,6 +112,10 @@ pub struct NestedBlock {
     pub max_items: usize,
     pub schema: Schema,
     pub force_new: bool,
+    /// A list or set that keeps what the cloud reports while the configuration has no such
+    /// block at all (Terraform's Optional+Computed rule sets): a security group's rules
+    /// made by separate rule resources are then no diff.
+    pub computed: bool,
     pub description: String,
 }
 
@@ -123,6 +127,7 @@ impl NestedBlock {
             max_items: 1,
             schema,
             force_new: false,
+            computed: false,
             description: String::new(),
         }
     }
@@ -150,6 +155,11 @@ impl NestedBlock {
 
     pub fn force_new(mut self) -> NestedBlock {
         self.force_new = true;
+        self
+    }
+
+    pub fn computed(mut self) -> NestedBlock {
+        self.computed = true;
         self
     }
 

@@ -513,6 +513,16 @@ pub fn render_plan(plan: &Plan, registry: &Registry, color: bool) -> String {
             let _ = writeln!(buf, "Unless you have made equivalent changes to your configuration, clusterform will undo these changes below.\n");
         }
     }
+    if !plan.forget_creates.is_empty() {
+        let _ = writeln!(
+            buf,
+            "\n{}\n\nAn earlier apply recorded these creates and stopped before they made anything, and nothing here resumes them; applying this plan removes them from the state:\n",
+            paint("Note: Interrupted creates to forget", Style::new().bold(), color)
+        );
+        for address in &plan.forget_creates {
+            let _ = writeln!(buf, "  - {address}");
+        }
+    }
     if plan.mode == PlanMode::RefreshOnly {
         if plan.drift.is_empty() {
             let _ = writeln!(buf, "\n{}\n\nclusterform has checked that the real remote objects still match the result of your most recent changes, and found no differences.", paint("No changes.", Style::new().bold(), color));

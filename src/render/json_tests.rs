@@ -74,6 +74,7 @@ pub(super) fn plan(changes: Vec<ResourceChange>, outputs: Vec<OutputChange>) -> 
         replace: Vec::new(),
         changes,
         drift: Vec::new(),
+        forget_creates: Vec::new(),
         outputs,
         messages: Vec::new(),
     }

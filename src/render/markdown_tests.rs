@@ -71,6 +71,7 @@ fn plan(changes: Vec<ResourceChange>) -> Plan {
         replace: Vec::new(),
         changes,
         drift: Vec::new(),
+        forget_creates: Vec::new(),
         outputs: Vec::new(),
         messages: Vec::new(),
     }

@@ -29,6 +29,20 @@ impl Provider for SchemaOnly {
     async fn read_data(&self, _type_name: &str, _config: &Value) -> Result<Value, Diagnostics> {
         unreachable!("rendering never calls providers")
     }
+    fn created_id(&self, _type_name: &str, _planned: &Value) -> Option<String> {
+        // Rendering never creates anything.
+        None
+    }
+
+    async fn find_created(
+        &self,
+        _type_name: &str,
+        _id: Option<&str>,
+        _creation: &crate::providers::Creation,
+    ) -> Result<Option<Value>, Diagnostics> {
+        Ok(None)
+    }
+
     async fn import(&self, _type_name: &str, _id: &str) -> ImportResponse {
         unreachable!("rendering never calls providers")
     }

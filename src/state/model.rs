@@ -39,6 +39,32 @@ pub struct State {
     /// Terraform recorded are dropped on read, as they describe a previous run.
     #[serde(default, skip_deserializing)]
     pub check_results: Option<Json>,
+    /// Creates that were sent (or about to be) when the run stopped: clusterform's own
+    /// field, which Terraform ignores. See [`PendingCreate`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_creates: Vec<PendingCreate>,
+}
+
+/// A create that was started but whose object is not in state yet.
+///
+/// Written durably before the provider is asked to create, and removed in the same write
+/// that records the object. After a crash the next apply sends the same `creation_id`; a
+/// provider takes over an existing object only when it carries that mark (the tag
+/// `clusterform:creation-id`, the EKS `clientRequestToken`), never on its name alone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCreate {
+    /// The instance address, as `state list` prints it.
+    pub address: String,
+    /// The provider configuration, as in a resource's `provider`.
+    pub provider: String,
+    /// A UUID naming this attempt.
+    pub creation_id: String,
+    /// When the attempt started, RFC 3339 in UTC.
+    pub started: String,
+    /// The ID the object gets, where that is known before it exists (an EKS cluster's
+    /// name, an ARM resource ID): where a destroy looks for what the attempt made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// One root module output.
@@ -123,7 +149,31 @@ impl State {
             outputs: BTreeMap::new(),
             resources: Vec::new(),
             check_results: None,
+            pending_creates: Vec::new(),
         }
+    }
+
+    /// The create in progress for `addr`, if one was interrupted.
+    pub fn pending_create(&self, addr: &InstanceAddr) -> Option<&PendingCreate> {
+        let address = addr.to_string();
+        self.pending_creates.iter().find(|p| p.address == address)
+    }
+
+    /// Every pending create with its address. Entries whose address does not parse (a hand
+    /// edit) are left out: they name no instance a plan could have.
+    pub fn pending_instances(&self) -> Vec<(InstanceAddr, &PendingCreate)> {
+        self.pending_creates
+            .iter()
+            .filter_map(|p| Some((instance_addr(&p.address)?, p)))
+            .collect()
+    }
+
+    /// Forgets the pending create of `addr`; true when there was one.
+    pub fn clear_pending_create(&mut self, addr: &InstanceAddr) -> bool {
+        let address = addr.to_string();
+        let before = self.pending_creates.len();
+        self.pending_creates.retain(|p| p.address != address);
+        before != self.pending_creates.len()
     }
 
     /// Marks the state as changed by this clusterform: the serial goes up by one and
@@ -225,6 +275,8 @@ impl State {
         }
         self.resources
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.pending_creates
+            .sort_by(|a, b| a.address.cmp(&b.address));
     }
 }
 
@@ -341,6 +393,15 @@ fn compare_keys(a: &InstanceState, b: &InstanceState) -> Ordering {
         (Ok(_), Err(_)) => Ordering::Less,
         (Err(_), Ok(_)) => Ordering::Greater,
         (Err(_), Err(_)) => Ordering::Equal,
+    }
+}
+
+/// An instance address as state writes it (`aws_vpc.main`, `module.a.aws_subnet.b["x"]`).
+pub fn instance_addr(address: &str) -> Option<InstanceAddr> {
+    match address.parse::<crate::addr::TargetAddr>().ok()? {
+        crate::addr::TargetAddr::Instance(a) => Some(a),
+        crate::addr::TargetAddr::Resource(r) => Some(r.instance(InstanceKey::None)),
+        crate::addr::TargetAddr::Module(_) => None,
     }
 }
 

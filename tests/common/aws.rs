@@ -52,6 +52,19 @@ impl AwsEmulator {
         aws_sdk_eks::Client::from_conf(conf)
     }
 
+    /// An EC2 client talking to this emulator, for looking at what exists.
+    pub async fn ec2_client(&self) -> aws_sdk_ec2::Client {
+        let creds =
+            aws_sdk_ec2::config::Credentials::new("testing", "testing", None, None, "tests");
+        let conf = aws_sdk_ec2::Config::builder()
+            .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
+            .region(aws_sdk_ec2::config::Region::new("us-east-1"))
+            .credentials_provider(creds)
+            .endpoint_url(self.url())
+            .build();
+        aws_sdk_ec2::Client::from_conf(conf)
+    }
+
     /// Starts plain, unpatched moto.
     pub fn start_plain() -> AwsEmulator {
         Self::start_with(&["--plain"])

@@ -11,6 +11,7 @@ use aws_sdk_ec2::types::{
 use super::client::Clients;
 use super::errors::{code, describe, Request};
 use crate::diag::Diagnostic;
+use crate::providers::CREATION_TAG;
 use crate::value::Value;
 
 fn req<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
@@ -29,10 +30,12 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
-/// Splits EC2 tags into (own tags, all tags), leaving out defaults the provider added.
-fn tag_values(tags: &[Tag], default_tags: &BTreeMap<String, String>) -> (Value, Value) {
+/// Splits EC2 tags into (own tags, all tags), leaving out defaults the provider added and
+/// the creation mark, which is clusterform's and not the configuration's.
+pub fn tag_values(tags: &[Tag], default_tags: &BTreeMap<String, String>) -> (Value, Value) {
     let all: BTreeMap<String, Value> = tags
         .iter()
+        .filter(|t| t.key() != Some(CREATION_TAG))
         .filter_map(|t| Some((t.key()?.to_string(), Value::from(t.value().unwrap_or("")))))
         .collect();
     let own: BTreeMap<String, Value> = all

@@ -11,6 +11,7 @@ use super::client::Clients;
 use super::ec2_network::{sync_tags, tag_spec};
 use super::errors::{code, describe, Request};
 use crate::diag::Diagnostic;
+use crate::providers::already_exists;
 use crate::value::Value;
 
 fn req<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
@@ -212,16 +213,7 @@ pub fn group_value(
     default_tags: &BTreeMap<String, String>,
 ) -> Value {
     let id = g.group_id().unwrap_or_default();
-    let all: BTreeMap<String, Value> = g
-        .tags()
-        .iter()
-        .filter_map(|t| Some((t.key()?.to_string(), Value::from(t.value().unwrap_or("")))))
-        .collect();
-    let own: BTreeMap<String, Value> = all
-        .iter()
-        .filter(|(k, v)| default_tags.get(*k).map(String::as_str) != v.as_str())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let (own, all) = super::ec2_network::tag_values(g.tags(), default_tags);
     Value::object([
         ("id", Value::from(id)),
         (
@@ -253,15 +245,8 @@ pub fn group_value(
                     .collect(),
             ),
         ),
-        (
-            "tags",
-            if own.is_empty() {
-                Value::Null
-            } else {
-                Value::Object(own)
-            },
-        ),
-        ("tags_all", Value::Object(all)),
+        ("tags", own),
+        ("tags_all", all),
     ])
 }
 
@@ -404,7 +389,15 @@ pub async fn create_group(
         )
         .send()
         .await
-        .map_err(|e| describe(req("CreateSecurityGroup", &name), &e))?;
+        .map_err(|e| match code(&e).as_deref() {
+            Some("InvalidGroup.Duplicate") => already_exists(
+                &format!("Security group {name}"),
+                &name,
+                &format!("CreateSecurityGroup({name}) answered InvalidGroup.Duplicate: the VPC has a group with this name."),
+            )
+            .hint("import it with `clusterform import <address> sg-…` (its ID), or choose another name"),
+            _ => describe(req("CreateSecurityGroup", &name), &e),
+        })?;
     let id = out.group_id().unwrap_or_default().to_string();
     // AWS adds an allow-all egress rule to every new group; like Terraform, keep only the
     // rules the configuration asks for.
@@ -491,16 +484,7 @@ pub fn ingress_rule_value(
     default_tags: &BTreeMap<String, String>,
 ) -> Value {
     let id = r.security_group_rule_id().unwrap_or_default();
-    let all: BTreeMap<String, Value> = r
-        .tags()
-        .iter()
-        .filter_map(|t| Some((t.key()?.to_string(), Value::from(t.value().unwrap_or("")))))
-        .collect();
-    let own: BTreeMap<String, Value> = all
-        .iter()
-        .filter(|(k, v)| default_tags.get(*k).map(String::as_str) != v.as_str())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let (own, all) = super::ec2_network::tag_values(r.tags(), default_tags);
     let protocol = normalise_protocol(r.ip_protocol().unwrap_or("-1"));
     let all_proto = protocol == "-1";
     Value::object([
@@ -537,15 +521,8 @@ pub fn ingress_rule_value(
             s(r.referenced_group_info().and_then(|g| g.group_id())),
         ),
         ("description", s(r.description())),
-        (
-            "tags",
-            if own.is_empty() {
-                Value::Null
-            } else {
-                Value::Object(own)
-            },
-        ),
-        ("tags_all", Value::Object(all)),
+        ("tags", own),
+        ("tags_all", all),
     ])
 }
 
@@ -659,7 +636,15 @@ pub async fn create_ingress_rule(
         )
         .send()
         .await
-        .map_err(|e| describe(req("AuthorizeSecurityGroupIngress", &sg), &e))?;
+        .map_err(|e| match code(&e).as_deref() {
+            Some("InvalidPermission.Duplicate") => already_exists(
+                &format!("Ingress rule on {sg}"),
+                &sg,
+                "AuthorizeSecurityGroupIngress answered InvalidPermission.Duplicate: the group has this rule already.",
+            )
+            .hint("import it with `clusterform import <address> sgr-…` (the rule's ID), or remove the duplicate"),
+            _ => describe(req("AuthorizeSecurityGroupIngress", &sg), &e),
+        })?;
     let id = out
         .security_group_rules()
         .first()

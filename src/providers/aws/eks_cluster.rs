@@ -13,7 +13,7 @@ use super::eks_updates::{updates, ClusterUpdate};
 use super::endpoint::EndpointAccess;
 use super::errors::{code, describe, Request};
 use crate::diag::Diagnostic;
-use crate::providers::OperationContext;
+use crate::providers::{already_exists, Creation, OperationContext, CREATION_TAG};
 use crate::value::Value;
 
 /// How long to keep retrying while EKS says another update is running.
@@ -59,7 +59,12 @@ pub fn to_value(c: &Cluster, default_tags: &BTreeMap<String, String>) -> Value {
         .unwrap_or_default();
     let all_tags: BTreeMap<String, String> = c
         .tags()
-        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .map(|t| {
+            t.iter()
+                .filter(|(k, _)| k.as_str() != CREATION_TAG)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
         .unwrap_or_default();
     let own_tags: BTreeMap<String, Value> = all_tags
         .iter()
@@ -261,6 +266,7 @@ fn tag_map(v: Option<&Value>) -> std::collections::HashMap<String, String> {
 pub async fn create(
     c: &Clients,
     planned: &Value,
+    creation: Option<&Creation>,
     default_tags: &BTreeMap<String, String>,
     ctx: &OperationContext,
 ) -> Result<Value, Diagnostic> {
@@ -269,7 +275,10 @@ pub async fn create(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let token = uuid::Uuid::new_v4().to_string();
+    // The same token for the same attempt: EKS answers a repeated request as the first one.
+    let token = creation.map_or_else(|| uuid::Uuid::new_v4().to_string(), |c| c.id.clone());
+    // The creation mark is in tags_all already (`providers::with_creation_tag`).
+    let tags = tag_map(planned.get("tags_all"));
     let logs = strings(planned.get("enabled_cluster_log_types"));
     let mut call = c
         .eks
@@ -283,7 +292,7 @@ pub async fn create(
         )
         .resources_vpc_config(vpc_request(planned))
         .client_request_token(token)
-        .set_tags(Some(tag_map(planned.get("tags_all"))));
+        .set_tags(Some(tags));
     if let Some(v) = planned.get("version").and_then(Value::as_str) {
         call = call.version(v);
     }
@@ -294,18 +303,24 @@ pub async fn create(
         if code(&e).as_deref() != Some("ResourceInUseException") {
             return Err(describe(req("CreateCluster", &name), &e));
         }
-        // The cluster exists. When it is the one an interrupted apply created (same role),
-        // take it over instead of failing, so the next apply finishes the job.
+        // The name is taken. Only the cluster this very attempt made (an earlier run was
+        // stopped after sending it) is ours to finish; any other belongs to someone else.
         let existing = describe_cluster(c, &name).await?;
-        let role = planned.get("role_arn").and_then(Value::as_str);
-        match existing {
-            Some(cl) if cl.role_arn() == role => {
-                ctx.report("a cluster with this name exists already (left by an interrupted apply?); adopting it");
-            }
+        let mark = existing
+            .as_ref()
+            .and_then(|cl| cl.tags())
+            .and_then(|t| t.get(CREATION_TAG))
+            .map(String::as_str);
+        match creation {
+            Some(cr) if cr.marks(mark) => ctx.report(
+                "found the cluster an interrupted apply of this state started creating; finishing it",
+            ),
             _ => {
-                return Err(describe(req("CreateCluster", &name), &e).hint(format!(
-                    "a different cluster named {name} exists: import it with clusterform import, or choose another name"
-                )))
+                return Err(already_exists(
+                    &format!("EKS cluster {name}"),
+                    &name,
+                    &format!("CreateCluster({name}) answered ResourceInUseException: a cluster with this name exists in this account and region."),
+                ))
             }
         }
     }

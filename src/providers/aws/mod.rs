@@ -14,6 +14,7 @@ pub mod eks_updates;
 pub mod endpoint;
 pub mod errors;
 pub mod provider;
+pub mod resume;
 pub mod schema;
 
 pub use provider::AwsProvider;

@@ -7,10 +7,11 @@ use async_trait::async_trait;
 
 use super::client::{connect, AwsSettings, Clients};
 use super::{
-    checks, ec2_network as net, ec2_security as sec, eks_cluster as eks, eks_plan, endpoint, schema,
+    checks, ec2_network as net, ec2_security as sec, eks_cluster as eks, eks_plan, endpoint,
+    resume, schema,
 };
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::providers::default_plan;
+use crate::providers::{default_plan, with_creation_tag};
 use crate::providers::{
     ApplyAction, ApplyRequest, ApplyResponse, ConfigureRequest, ImportResponse, OperationContext,
     PlanRequest, PlanResponse, PlannedInstance, Provider, ProviderSchema, ReadRequest,
@@ -226,11 +227,40 @@ impl Provider for AwsProvider {
             Err(d) => return failed(req.prior, d),
         };
         let tags = self.settings().default_tags;
-        let prior = req.prior.clone();
+        let mut prior = req.prior.clone();
+        let mut action = req.action;
+        let creation_owned = req.creation.clone();
+        let creation = creation_owned.as_ref();
+        if let Some(cr) = creation.filter(|cr| cr.resuming && action == ApplyAction::Create) {
+            // An earlier run sent this create and stopped: finish what it made, if anything.
+            match resume::find(c, &req.type_name, cr, &tags).await {
+                Ok(Some(found)) => {
+                    ctx.report(
+                        "found the object an interrupted apply of this state created; finishing it",
+                    );
+                    prior = Some(found);
+                    action = ApplyAction::Update;
+                }
+                Ok(None) => {}
+                Err(d) => return failed(req.prior, d),
+            }
+        }
+        let planned = match action {
+            ApplyAction::Create => with_creation_tag(&req.planned, "tags_all", creation),
+            _ => req.planned.clone(),
+        };
+        let req = ApplyRequest {
+            planned,
+            prior: prior.clone(),
+            action,
+            ..req
+        };
         let id = prior.as_ref().map(id_of).unwrap_or_default();
         let result: Result<Option<Value>, Diagnostic> = match (req.type_name.as_str(), req.action) {
             ("aws_eks_cluster", ApplyAction::Create) => {
-                eks::create(c, &req.planned, &tags, &ctx).await.map(Some)
+                eks::create(c, &req.planned, creation, &tags, &ctx)
+                    .await
+                    .map(Some)
             }
             ("aws_eks_cluster", ApplyAction::Update) => eks::update(
                 c,
@@ -333,6 +363,31 @@ impl Provider for AwsProvider {
             .get()
             .map(|c| c.calls.snapshot())
             .unwrap_or_default()
+    }
+
+    fn created_id(&self, type_name: &str, planned: &Value) -> Option<String> {
+        // EC2 assigns its IDs; an EKS cluster is known by its name.
+        (type_name == "aws_eks_cluster")
+            .then(|| {
+                planned
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .flatten()
+    }
+
+    async fn find_created(
+        &self,
+        type_name: &str,
+        id: Option<&str>,
+        creation: &crate::providers::Creation,
+    ) -> Result<Option<Value>, Diagnostics> {
+        let c = self.clients().map_err(Diagnostics::from)?;
+        let tags = self.settings().default_tags;
+        resume::find_created(c, type_name, id, creation, &tags)
+            .await
+            .map_err(Diagnostics::from)
     }
 
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse {

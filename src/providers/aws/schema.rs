@@ -220,11 +220,15 @@ pub fn security_group() -> Schema {
             )
             .block(
                 "ingress",
-                NestedBlock::set(sg_rule()).describe("Inbound rules."),
+                NestedBlock::set(sg_rule())
+                    .computed()
+                    .describe("Inbound rules. Without any ingress block, rules made elsewhere (aws_vpc_security_group_ingress_rule) are kept."),
             )
             .block(
                 "egress",
-                NestedBlock::set(sg_rule()).describe("Outbound rules."),
+                NestedBlock::set(sg_rule())
+                    .computed()
+                    .describe("Outbound rules. A new group gets none (AWS's default allow-all rule is removed); without any egress block, rules made elsewhere are kept."),
             ),
     )
 }

@@ -8,6 +8,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::access::{block, string_set, DnsZone};
+use crate::providers::CREATION_TAG;
 use crate::value::Value;
 
 /// `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name}`.
@@ -137,10 +138,14 @@ pub fn from_arm(c: &Json) -> Value {
             ("outbound_type", s(n.get("outboundType"))),
         ])])
     });
+    // The creation mark is clusterform's, not the configuration's.
     let tags = match c.get("tags").and_then(Json::as_object) {
-        Some(m) if !m.is_empty() => {
-            Value::Object(m.iter().map(|(k, v)| (k.clone(), s(Some(v)))).collect())
-        }
+        Some(m) if m.keys().any(|k| k != CREATION_TAG) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| k.as_str() != CREATION_TAG)
+                .map(|(k, v)| (k.clone(), s(Some(v))))
+                .collect(),
+        ),
         _ => Value::Null,
     };
     Value::object([

@@ -13,9 +13,9 @@ use super::settings::AzureSettings;
 use super::{plan, rules, schema};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::{
-    ApplyAction, ApplyRequest, ApplyResponse, ConfigureRequest, ImportResponse, OperationContext,
-    PlanRequest, PlanResponse, Provider, ProviderSchema, ReadRequest, ReadResponse,
-    ValidateRequest,
+    already_exists, with_creation_tag, ApplyAction, ApplyRequest, ApplyResponse, ConfigureRequest,
+    Creation, ImportResponse, OperationContext, PlanRequest, PlanResponse, Provider,
+    ProviderSchema, ReadRequest, ReadResponse, ValidateRequest, CREATION_TAG,
 };
 use crate::value::Value;
 
@@ -117,43 +117,30 @@ fn tags_of(v: &Value) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-/// Settings that make an existing cluster a different one; adopting it would be wrong.
-fn same_identity(planned: &Value, live: &Value) -> bool {
-    [
-        "location",
-        "dns_prefix",
-        "private_cluster_enabled",
-        "private_dns_zone_id",
-    ]
-    .iter()
-    .all(|k| {
-        let p = planned.get(k).unwrap_or(&Value::Null);
-        let l = live.get(k).unwrap_or(&Value::Null);
-        p.is_unknown()
-            || match (p.as_str(), l.as_str()) {
-                (Some(a), Some(b)) => rules::normalise_location(a) == rules::normalise_location(b),
-                _ => p.same_as(l),
-            }
-    })
-}
-
 async fn create(
     c: &AksClient,
     planned: &Value,
+    creation: Option<&Creation>,
     ctx: &OperationContext,
 ) -> Result<Value, Diagnostic> {
     let (rg, name) = locate(planned).ok_or_else(not_located)?;
+    let planned = &with_creation_tag(planned, "tags", creation);
+    // An ARM PUT creates or overwrites: look first, so nobody's cluster is rewritten.
     if let Some(existing) = c.get(&rg, &name).await? {
-        let live = from_arm(&to_json(&existing));
-        if !same_identity(planned, &live) {
-            return Err(Diagnostic::error(format!("AKS cluster {name} exists already"))
-                .detail(format!("A managed cluster named {name} exists in resource group {rg}, with a different location, DNS prefix or private-cluster setting; clusterform will not take it over."))
-                .hint(format!("import it with `clusterform import <address> {}`, or choose another name", live.get("id").and_then(Value::as_str).unwrap_or_default())));
+        let existing_json = to_json(&existing);
+        let mark = existing_json["tags"][CREATION_TAG].as_str();
+        if !creation.is_some_and(|cr| cr.marks(mark)) {
+            let id = existing_json["id"].as_str().unwrap_or_default();
+            return Err(already_exists(
+                &format!("AKS cluster {name}"),
+                id,
+                &format!("GET {id} found a managed cluster with this name in resource group {rg}."),
+            ));
         }
         ctx.report(
-            "a cluster with this name exists already (left by an interrupted apply?); adopting it",
+            "found the cluster an interrupted apply of this state started creating; finishing it",
         );
-        let body = model(to_arm(planned, Some(&to_json(&existing))))?;
+        let body = model(to_arm(planned, Some(&existing_json)))?;
         let done = c.create_or_update(&rg, &name, &body, false, ctx).await?;
         return Ok(from_arm(&to_json(&done)));
     }
@@ -275,7 +262,9 @@ impl Provider for AzurermProvider {
         };
         let prior = req.prior.clone();
         let result = match (req.type_name.as_str(), req.action) {
-            (CLUSTER, ApplyAction::Create) => create(c, &req.planned, &ctx).await.map(Some),
+            (CLUSTER, ApplyAction::Create) => create(c, &req.planned, req.creation.as_ref(), &ctx)
+                .await
+                .map(Some),
             (CLUSTER, ApplyAction::Update) => update(
                 c,
                 prior.as_ref().unwrap_or(&Value::Null),
@@ -318,6 +307,36 @@ impl Provider for AzurermProvider {
                 .hint("check the name, the resource group and the provider's subscription")
                 .into()),
         }
+    }
+
+    fn created_id(&self, type_name: &str, planned: &Value) -> Option<String> {
+        let c = self.client().ok()?;
+        let (rg, name) = locate(planned).filter(|_| type_name == CLUSTER)?;
+        Some(format!(
+            "/subscriptions/{}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name}",
+            c.subscription_id()
+        ))
+    }
+
+    async fn find_created(
+        &self,
+        type_name: &str,
+        id: Option<&str>,
+        creation: &Creation,
+    ) -> Result<Option<Value>, Diagnostics> {
+        let Some((_, rg, name)) = id
+            .filter(|_| type_name == CLUSTER)
+            .and_then(parse_cluster_id)
+        else {
+            return Ok(None);
+        };
+        let c = self.client().map_err(Diagnostics::from)?;
+        let found = c.get(&rg, &name).await.map_err(Diagnostics::from)?;
+        Ok(found.map(|m| to_json(&m)).and_then(|json| {
+            creation
+                .marks(json["tags"][CREATION_TAG].as_str())
+                .then(|| from_arm(&json))
+        }))
     }
 
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse {

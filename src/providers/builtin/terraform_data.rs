@@ -97,6 +97,20 @@ impl Provider for TerraformProvider {
         Err(no_data_sources(type_name))
     }
 
+    fn created_id(&self, _type_name: &str, _planned: &Value) -> Option<String> {
+        // terraform_data lives in state only: no remote object to find.
+        None
+    }
+
+    async fn find_created(
+        &self,
+        _type_name: &str,
+        _id: Option<&str>,
+        _creation: &crate::providers::Creation,
+    ) -> Result<Option<Value>, Diagnostics> {
+        Ok(None)
+    }
+
     async fn import(&self, type_name: &str, id: &str) -> ImportResponse {
         if type_name != "terraform_data" {
             return ImportResponse {

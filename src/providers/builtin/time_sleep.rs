@@ -136,6 +136,20 @@ impl Provider for TimeProvider {
             .into())
     }
 
+    fn created_id(&self, _type_name: &str, _planned: &Value) -> Option<String> {
+        // A sleep makes no remote object.
+        None
+    }
+
+    async fn find_created(
+        &self,
+        _type_name: &str,
+        _id: Option<&str>,
+        _creation: &crate::providers::Creation,
+    ) -> Result<Option<Value>, Diagnostics> {
+        Ok(None)
+    }
+
     async fn import(&self, _type_name: &str, id: &str) -> ImportResponse {
         ImportResponse {
             state: Some(Value::object([
