@@ -327,9 +327,9 @@ fn drift_made_behind_clusterforms_back_is_reported_and_corrected() {
     );
 }
 
-#[test]
-fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
-    let emu = AwsEmulator::start_slow("4");
+/// Starts an apply against an emulator whose clusters take 4 s to create, and kills it
+/// (SIGKILL) while the cluster is being created, after everything else was.
+fn killed_while_the_cluster_is_created(emu: &AwsEmulator) -> Project {
     let p = project("", true);
     let env = emu.env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -353,12 +353,45 @@ fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
         types.contains(&"aws_subnet") && !types.contains(&"aws_eks_cluster"),
         "{types:?}"
     );
+    assert_eq!(
+        state["pending_creates"][0]["address"], "aws_eks_cluster.dev",
+        "{state}"
+    );
+    p
+}
+
+#[test]
+fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
+    let emu = AwsEmulator::start_slow("4");
+    let p = killed_while_the_cluster_is_created(&emu);
     // The killed run's lock died with it: the next apply needs no force-unlock.
     run(&p, &emu, &["apply", "--auto-approve"])
         .success()
         .stderr_has(&["took it over", "finishing it"]);
     run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
     assert!(p.state()["pending_creates"].is_null(), "{}", p.state());
+}
+
+#[test]
+fn a_destroy_after_a_killed_create_deletes_what_the_create_made() {
+    let emu = AwsEmulator::start_slow("4");
+    let p = killed_while_the_cluster_is_created(&emu);
+    // The cluster exists in EKS but not in the state: the destroy finds it by its mark.
+    run(&p, &emu, &["destroy", "--auto-approve"])
+        .success()
+        .stdout_has(&[
+            "aws_eks_cluster.dev will be destroyed",
+            "found it by its creation id",
+            "Destroy complete! Resources: 4 destroyed.",
+        ]);
+    let state = p.state();
+    assert!(state["pending_creates"].is_null(), "{state}");
+    assert!(common::state_addresses(&state).is_empty(), "{state}");
+    let clusters = tokio::runtime::Runtime::new()
+        .expect("a runtime")
+        .block_on(async { emu.eks_client().await.list_clusters().send().await })
+        .expect("ListClusters");
+    assert!(clusters.clusters().is_empty(), "{:?}", clusters.clusters());
 }
 
 #[test]

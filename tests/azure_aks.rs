@@ -547,9 +547,9 @@ fn a_second_state_never_takes_over_a_cluster_it_did_not_create() {
         .stdout_has(&["No changes."]);
 }
 
-#[test]
-fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
-    let emu = AzureEmulator::start();
+/// Starts an apply whose cluster takes 4 s to create and kills it (SIGKILL) once the PUT
+/// was sent.
+fn killed_while_the_cluster_is_created(emu: &AzureEmulator) -> Project {
     emu.slow("ManagedClusters_CreateOrUpdate", 4.0);
     let p = Project::with_files(&[("main.tf", &cluster(PRIVATE))]);
     let env = emu.env();
@@ -558,7 +558,7 @@ fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
     common::wait_until(
         std::time::Duration::from_secs(30),
         "the cluster creation to start",
-        || puts(&emu) > 0,
+        || puts(emu) > 0,
     );
     bg.kill();
     let pending = &p.state()["pending_creates"];
@@ -566,6 +566,34 @@ fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
         pending[0]["address"], "azurerm_kubernetes_cluster.dev",
         "{pending}"
     );
+    p
+}
+
+#[test]
+fn a_destroy_after_a_killed_create_deletes_what_the_create_made() {
+    let emu = AzureEmulator::start();
+    let p = killed_while_the_cluster_is_created(&emu);
+    run(&p, &emu, &["destroy", "--auto-approve"])
+        .success()
+        .stdout_has(&[
+            "azurerm_kubernetes_cluster.dev will be destroyed",
+            "found it by its creation id",
+            "Destroy complete! Resources: 1 destroyed.",
+        ]);
+    let state = p.state();
+    assert!(state["pending_creates"].is_null(), "{state}");
+    assert!(common::state_addresses(&state).is_empty(), "{state}");
+    let gone = emu.wait_settled(
+        &common::azure::cluster_path("rg-dev", "aks-dev"),
+        std::time::Duration::from_secs(30),
+    );
+    assert!(gone.is_null(), "{gone}");
+}
+
+#[test]
+fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
+    let emu = AzureEmulator::start();
+    let p = killed_while_the_cluster_is_created(&emu);
     run(&p, &emu, &["state", "list"])
         .stdout_has(&["azurerm_kubernetes_cluster.dev (pending create)"]);
     run(&p, &emu, &["plan", "--no-color"])

@@ -192,6 +192,17 @@ fn chaos(cloud: &dyn Cloud, config: &[(&str, &str)]) {
             apply_time + apply_time / 4,
         );
         c.check_files(&victim, &format!("{context}, killed apply"));
+        if round % 2 == 1 {
+            // Every other round gives up on the killed apply: the destroy must find what its
+            // interrupted creates made.
+            let state = c.converged(&victim, &["destroy", "--auto-approve"], &context);
+            assert!(state_addresses(&state).is_empty(), "{context}: {state}");
+            assert_eq!(
+                cloud.inventory(),
+                before,
+                "{context}: a destroy after a killed apply left objects"
+            );
+        }
         let state = c.converged(&victim, &["apply", "--auto-approve"], &context);
         let plan = c.run(&victim, &["plan", "--detailed-exitcode"]);
         assert_eq!(
