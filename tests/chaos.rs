@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use common::aws::AwsEmulator;
-use common::azure::{cluster_path, AzureEmulator};
+use common::azure::AzureEmulator;
 use common::state_schema::errors_for;
 use common::{attributes, state_addresses, Project, Run};
 use serde_json::Value as Json;
@@ -326,7 +326,6 @@ resource "aws_eks_cluster" "dev" {
 
 struct Aws {
     emu: AwsEmulator,
-    rt: tokio::runtime::Runtime,
 }
 
 impl Cloud for Aws {
@@ -339,52 +338,7 @@ impl Cloud for Aws {
     }
 
     fn inventory(&self) -> BTreeSet<String> {
-        self.rt.block_on(async {
-            let eks = self.emu.eks_client().await;
-            let ec2 = self.emu.ec2_client().await;
-            let mut out = BTreeSet::new();
-            let clusters = eks.list_clusters().send().await.expect("ListClusters");
-            for name in clusters.clusters() {
-                out.insert(format!("eks:{name}"));
-            }
-            let vpcs = ec2.describe_vpcs().send().await.expect("DescribeVpcs");
-            for v in vpcs.vpcs() {
-                out.insert(format!("vpc:{}", v.vpc_id().unwrap_or_default()));
-            }
-            let subnets = ec2
-                .describe_subnets()
-                .send()
-                .await
-                .expect("DescribeSubnets");
-            for s in subnets.subnets() {
-                out.insert(format!("subnet:{}", s.subnet_id().unwrap_or_default()));
-            }
-            let groups = ec2
-                .describe_security_groups()
-                .send()
-                .await
-                .expect("DescribeSecurityGroups");
-            for g in groups.security_groups() {
-                // Every VPC comes with a group named default; it is the VPC's, not ours.
-                if g.group_name() != Some("default") {
-                    out.insert(format!("sg:{}", g.group_id().unwrap_or_default()));
-                }
-            }
-            let rules = ec2
-                .describe_security_group_rules()
-                .send()
-                .await
-                .expect("DescribeSecurityGroupRules");
-            for r in rules.security_group_rules() {
-                if r.is_egress() == Some(false) && r.cidr_ipv4() == Some("10.0.0.0/16") {
-                    out.insert(format!(
-                        "rule:{}",
-                        r.security_group_rule_id().unwrap_or_default()
-                    ));
-                }
-            }
-            out
-        })
+        self.emu.inventory()
     }
 
     fn declared(&self, state: &Json) -> BTreeSet<String> {
@@ -443,7 +397,6 @@ resource "aws_eks_cluster" "dev" {{
 fn aws_applies_and_destroys_killed_at_random_moments_recover() {
     let aws = Aws {
         emu: AwsEmulator::start(),
-        rt: tokio::runtime::Runtime::new().expect("a runtime"),
     };
     chaos(&aws, &[("main.tf", AWS_CONFIG)]);
 }
@@ -494,20 +447,7 @@ impl Cloud for Azure {
     }
 
     fn inventory(&self) -> BTreeSet<String> {
-        let list = cluster_path("rg-dev", "").trim_end_matches('/').to_string();
-        let (status, body) = self.emu.arm("GET", &list, None);
-        assert_eq!(status, 200, "list clusters: {body}");
-        body["value"]
-            .as_array()
-            .expect("a list")
-            .iter()
-            .map(|c| {
-                format!(
-                    "aks:{}",
-                    c["id"].as_str().unwrap_or_default().to_lowercase()
-                )
-            })
-            .collect()
+        self.emu.inventory()
     }
 
     fn declared(&self, state: &Json) -> BTreeSet<String> {

@@ -454,3 +454,39 @@ fn state_push_checks_lineage_and_serial_unless_forced() {
     assert_eq!(serial(&project), current + 1);
     assert!(state_addresses(&project.state()).contains(&"terraform_data.single".to_string()));
 }
+
+#[test]
+fn a_damaged_state_names_the_backup_and_push_puts_it_back() {
+    let project = applied("state");
+    // A second apply, so the backup holds a whole earlier state.
+    project.edit("main.tf", "\"single\"\n", "\"single-2\"\n");
+    project.run(&["apply", "--auto-approve"]).success();
+    let good = project.read("terraform.tfstate.backup");
+    let text = project.read(STATE);
+    project.write(STATE, &text[..text.len() / 2]);
+
+    project.run(&["plan"]).failure().stderr_has(&[
+        "Cannot read the state",
+        "cut short",
+        "terraform.tfstate.backup` holds the state before the last write",
+        "clusterform state push --force",
+    ]);
+    // Without --force the damaged state stops the push too, and is left as it is.
+    project
+        .run(&["state", "push", "terraform.tfstate.backup"])
+        .failure();
+    project
+        .run(&["state", "push", "--force", "terraform.tfstate.backup"])
+        .success()
+        .stdout_has(&["Pushed terraform.tfstate.backup"]);
+    let pushed: serde_json::Value = serde_json::from_str(&project.read(STATE)).unwrap();
+    let before: serde_json::Value = serde_json::from_str(&good).unwrap();
+    assert_eq!(pushed["lineage"], before["lineage"]);
+    assert_eq!(pushed["resources"], before["resources"]);
+    // The damaged file is kept, as the new backup.
+    assert_eq!(
+        project.read("terraform.tfstate.backup"),
+        &text[..text.len() / 2]
+    );
+    project.run(&["plan"]).success();
+}

@@ -89,7 +89,7 @@ GENERIC_FAULTS: dict[str, dict[str, tuple[str, int, str]]] = {
 }
 
 # Fault kinds that do not fail the call itself; the EKS patch consumes them.
-DEFERRED_FAULTS = {"UpdateFailed"}
+DEFERRED_FAULTS = {"UpdateFailed", "CreateFailed"}
 
 
 @dataclass

@@ -35,6 +35,8 @@ from moto.eks.models import (
     validate_safe_to_delete,
 )
 
+import control
+
 
 @dataclass
 class Timings:
@@ -100,6 +102,9 @@ class Lifecycle:
     created: float = field(default_factory=time.monotonic)
     deleting_since: float | None = None
     updates: list[ClusterUpdate] = field(default_factory=list)
+    # Armed by a CreateFailed fault: the cluster ends FAILED instead of ACTIVE, as a
+    # cluster whose role or subnets EKS cannot use does.
+    fail: bool = False
 
     def in_progress(self) -> ClusterUpdate | None:
         return next((u for u in self.updates if u.status == "InProgress"), None)
@@ -115,6 +120,9 @@ def advance(backend: EKSBackend) -> None:
         life: Lifecycle | None = getattr(cluster, "lifecycle", None)
         if life is None:
             continue
+        if cluster.status == "CREATING" and now >= life.created + TIMINGS.create and life.fail:
+            # A FAILED cluster reports no endpoint; it can only be deleted.
+            cluster.status = "FAILED"
         if cluster.status == "CREATING" and now >= life.created + TIMINGS.create:
             cluster.status = "ACTIVE"
             # Endpoint and CA are only reported once the cluster is ACTIVE.
@@ -246,6 +254,7 @@ def create_cluster(self: EKSBackend, name: str, role_arn: str, resources_vpc_con
         cluster.lifecycle = Lifecycle(
             endpoint=f"https://{secrets.token_hex(16).upper()}.gr7.{region}.eks.amazonaws.com",
             certificate_data=fake_certificate(),
+            fail=control.FAULTS.take("eks", "CreateCluster", lambda e: e == "CreateFailed") is not None,
         )
         # Real clusters report neither endpoint nor CA until they are ACTIVE.
         cluster.status = "CREATING"

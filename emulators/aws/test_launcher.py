@@ -451,6 +451,18 @@ def test_update_failed_fault_ends_the_update_failed(emu: Emulator, eks: Any, net
     assert cluster["resourcesVpcConfig"]["endpointPrivateAccess"] is False
 
 
+def test_create_failed_fault_ends_the_cluster_failed(emu: Emulator, eks: Any, net: Network) -> None:
+    emu.control("POST", "faults", {"operation": "CreateCluster", "error": "CreateFailed"})
+    name = create(eks, net)
+    assert eks.describe_cluster(name=name)["cluster"]["status"] == "CREATING"
+    wait_for(lambda: eks.describe_cluster(name=name)["cluster"]["status"] == "FAILED")
+    assert "endpoint" not in eks.describe_cluster(name=name)["cluster"]
+    eks.delete_cluster(name=name)
+    wait_for(lambda: name not in eks.list_clusters()["clusters"])
+    # The fault was used up: the next cluster becomes ACTIVE.
+    assert eks.describe_cluster(name=active_cluster(eks, net))["cluster"]["status"] == "ACTIVE"
+
+
 def test_control_api_rejects_bad_requests(emu: Emulator) -> None:
     assert emu.control("POST", "faults", {"error": "ThrottlingException"})[0] == 400
     assert emu.control("POST", "faults", {"operation": "X", "error": "Y", "times": 0})[0] == 400

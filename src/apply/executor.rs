@@ -368,9 +368,14 @@ impl Exec {
             };
             // Saved before the call: a crash during the create must leave a state that
             // knows about it, so the next run resumes it instead of leaking or adopting.
+            let mut object_id = None;
             let creation = if step == ApplyAction::Create {
-                let id = provider.created_id(&inst.resource.type_name, &target);
-                match self.writer.begin_create(&inst, &state_provider, id).await {
+                object_id = provider.created_id(&inst.resource.type_name, &target);
+                match self
+                    .writer
+                    .begin_create(&inst, &state_provider, object_id.clone())
+                    .await
+                {
                     Ok(c) => Some(c),
                     Err(d) => {
                         run.push(d);
@@ -382,26 +387,53 @@ impl Exec {
             };
             // The permit bounds provider operations; saving state is not one of them.
             let permit = self.permits.acquire().await.ok()?;
-            let resp = op(step, prior, target, creation).await;
+            let resp = op(step, prior, target, creation.clone()).await;
             drop(permit);
             let failed = resp.diagnostics.has_errors();
             run.extend(resp.diagnostics);
-            let new_state = match step {
+            let mut new_state = match step {
                 ApplyAction::Delete if !failed => None,
                 ApplyAction::Delete => current.clone(),
                 _ => resp.new_state.map(|v| schema.mark_sensitive(v)),
             };
-            // Record whatever exists now, even after a failure, so state never lies.
+            let failed_create = failed && step == ApplyAction::Create;
+            if failed_create && new_state.is_none() {
+                // A create can fail after the cloud made the object (an EKS cluster that
+                // ends FAILED, an AKS operation that ends Failed): look for it by its mark.
+                if let Some(cr) = &creation {
+                    match provider
+                        .find_created(&inst.resource.type_name, object_id.as_deref(), cr)
+                        .await
+                    {
+                        Ok(found) => new_state = found.map(|v| schema.mark_sensitive(v)),
+                        Err(d) => run.extend(d),
+                    }
+                }
+            }
+            // Record whatever exists now, even after a failure, so state never lies: an
+            // object a failed create left is recorded tainted, to be replaced next time.
             let record = if step == ApplyAction::Delete && ip.action == Action::CreateThenDelete {
                 result.as_ref()
             } else {
                 new_state.as_ref()
             };
-            if let Err(d) = self
-                .writer
-                .record(&inst, &state_provider, record, &deps)
-                .await
-            {
+            let saved = match record {
+                // The old object of a create-before-destroy replacement is still there and
+                // stays in state; what the failed create made stays a pending create, which
+                // the next apply finishes.
+                _ if failed_create && ip.action == Action::CreateThenDelete => Ok(()),
+                Some(v) if failed_create => {
+                    self.writer
+                        .record_tainted(&inst, &state_provider, v, &deps)
+                        .await
+                }
+                _ => {
+                    self.writer
+                        .record(&inst, &state_provider, record, &deps)
+                        .await
+                }
+            };
+            if let Err(d) = saved {
                 run.push(d);
                 return None;
             }

@@ -131,6 +131,24 @@ impl StateWriter {
         .await
     }
 
+    /// Records the object a failed create left, marked tainted: the next plan replaces it.
+    pub async fn record_tainted(
+        &self,
+        addr: &InstanceAddr,
+        provider: &str,
+        value: &Value,
+        dependencies: &[String],
+    ) -> Result<(), Diagnostic> {
+        self.change(|state| {
+            Self::put(state, addr, provider, Some(value), dependencies);
+            if let Some(inst) = state.instance_mut(addr) {
+                inst.status = Some("tainted".to_string());
+            }
+            true
+        })
+        .await
+    }
+
     /// Records that the object of `addr` is gone (deleted), with any create pending for it:
     /// what a destroy found of an interrupted create is deleted and forgotten in one save.
     pub async fn record_deleted(&self, addr: &InstanceAddr) -> Result<(), Diagnostic> {

@@ -15,7 +15,7 @@ use super::args::parse_timeout;
 use super::ui::Ui;
 use super::workspace::{self, Workspace};
 use crate::diag::Diagnostic;
-use crate::state::{Backend, State};
+use crate::state::{Backend, State, StateError};
 
 #[derive(Args, Debug)]
 #[command(
@@ -58,9 +58,13 @@ pub fn push(
     let lock = backend
         .lock("OperationTypeStatePush", timeout)
         .map_err(|e| workspace::state_error("Error acquiring the state lock", &e))?;
-    let existing = backend
-        .read()
-        .map_err(|e| workspace::state_error("Cannot read the state", &e))?;
+    let existing = match backend.read() {
+        Ok(existing) => existing,
+        // The way out of a damaged state: with --force it is replaced unread (the local
+        // backend keeps it as the backup).
+        Err(StateError::Parse { .. } | StateError::Invalid { .. }) if args.force => None,
+        Err(e) => return Err(workspace::state_error("Cannot read the state", &e)),
+    };
     let mut state = pushed;
     if let Some(existing) = &existing {
         if !args.force {

@@ -53,6 +53,7 @@ impl Action {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionReason {
+    ReplaceBecauseTainted,
     ReplaceBecauseCannotUpdate,
     ReplaceByRequest,
     ReplaceByTriggers,

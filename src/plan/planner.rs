@@ -544,7 +544,14 @@ fn plan_instance(
         Some(p) => {
             let by_request = settings.replace.contains(inst);
             let by_trigger = triggered(&inst.resource.module, collected, rc);
-            if by_request {
+            let tainted = run
+                .prior_state
+                .instance(inst)
+                .is_some_and(|i| i.is_tainted());
+            if tainted {
+                // A create that failed half-way left this object: it cannot be trusted.
+                reason = Some(ActionReason::ReplaceBecauseTainted);
+            } else if by_request {
                 reason = Some(ActionReason::ReplaceByRequest);
             } else if by_trigger {
                 reason = Some(ActionReason::ReplaceByTriggers);

@@ -106,6 +106,9 @@ fn header(c: &ResourceChange, drift: bool) -> String {
         }
         _ => String::new(),
     };
+    if c.reason == Some(ActionReason::ReplaceBecauseTainted) {
+        return format!("# {a} is tainted, so must be replaced");
+    }
     match c.action {
         Action::Create => format!("# {a} will be created"),
         Action::Update => format!("# {a} will be updated in-place"),

@@ -268,6 +268,7 @@ fn output_change_json(o: &OutputChange) -> Json {
 /// Terraform's spelling of an action reason.
 fn action_reason(reason: ActionReason) -> &'static str {
     match reason {
+        ActionReason::ReplaceBecauseTainted => "replace_because_tainted",
         ActionReason::ReplaceBecauseCannotUpdate => "replace_because_cannot_update",
         ActionReason::ReplaceByRequest => "replace_by_request",
         ActionReason::ReplaceByTriggers => "replace_by_triggers",

@@ -63,31 +63,31 @@ fn parse_error(e: &serde_json::Error, path: Option<&Path>) -> StateError {
     let location = format!(" at line {} column {}", e.line(), e.column());
     let full = e.to_string();
     let message = full.strip_suffix(&location).unwrap_or(&full).to_string();
-    let backup = path.map(|p| {
-        format!(
-            " `{}.backup` holds the state before the last write.",
+    // How to get a good state back, whatever broke this one.
+    let restore = match path {
+        Some(p) => format!(
+            " `{}.backup` holds the state before the last write: `clusterform state push --force {}.backup` puts it back (and keeps this file as the new backup).",
+            p.display(),
             p.display()
-        )
-    });
+        ),
+        None => " `clusterform state push --force FILE` replaces it with a good copy.".to_string(),
+    };
     let hint = match e.classify() {
-        Category::Eof if e.line() == 1 && e.column() == 0 => {
-            Some("the text is empty; a state file is a JSON object".to_string())
-        }
+        Category::Eof if e.line() == 1 && e.column() == 0 => Some(format!(
+            "the text is empty; a state file is a JSON object.{restore}"
+        )),
         Category::Eof => Some(format!(
             "the file ends in the middle of the JSON document, so it was cut short (an \
-             interrupted copy or a full disk?).{}",
-            backup.unwrap_or_default()
+             interrupted copy or a full disk?).{restore}"
         )),
-        Category::Syntax => Some(
+        Category::Syntax => Some(format!(
             "a state file is JSON written by clusterform or Terraform; if it was edited by \
-             hand, check the syntax at that position"
-                .to_string(),
-        ),
-        Category::Data => Some(
+             hand, check the syntax at that position.{restore}"
+        )),
+        Category::Data => Some(format!(
             "the JSON is well-formed but a field has the wrong type or is missing; see \
-             state/schema.json for the format"
-                .to_string(),
-        ),
+             state/schema.json for the format.{restore}"
+        )),
         Category::Io => None,
     };
     StateError::Parse {

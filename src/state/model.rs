@@ -196,6 +196,11 @@ impl State {
         self.resource(&addr.resource)?.instance(&addr.key)
     }
 
+    pub fn instance_mut(&mut self, addr: &InstanceAddr) -> Option<&mut InstanceState> {
+        let rs = self.resources.iter_mut().find(|rs| rs.is(&addr.resource))?;
+        rs.instances.iter_mut().find(|i| i.has_key(&addr.key))
+    }
+
     /// Stores `inst` at `addr`, replacing any instance with the same key. Creates the
     /// resource if needed and sets its provider. The instance's `index_key` is set from
     /// `addr`, so the two cannot disagree, and its dependencies are sorted.

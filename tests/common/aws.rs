@@ -65,6 +65,69 @@ impl AwsEmulator {
         aws_sdk_ec2::Client::from_conf(conf)
     }
 
+    /// What the emulator holds, as `kind:id`: EKS clusters (`eks:NAME`), VPCs, subnets,
+    /// security groups other than the VPCs' own `default` ones, and ingress rules.
+    pub fn inventory(&self) -> std::collections::BTreeSet<String> {
+        let rt = tokio::runtime::Runtime::new().expect("a runtime");
+        rt.block_on(async {
+            let eks = self.eks_client().await;
+            let ec2 = self.ec2_client().await;
+            let mut out = std::collections::BTreeSet::new();
+            let clusters = eks.list_clusters().send().await.expect("ListClusters");
+            for name in clusters.clusters() {
+                out.insert(format!("eks:{name}"));
+            }
+            let vpcs = ec2.describe_vpcs().send().await.expect("DescribeVpcs");
+            for v in vpcs.vpcs() {
+                out.insert(format!("vpc:{}", v.vpc_id().unwrap_or_default()));
+            }
+            let subnets = ec2
+                .describe_subnets()
+                .send()
+                .await
+                .expect("DescribeSubnets");
+            for s in subnets.subnets() {
+                out.insert(format!("subnet:{}", s.subnet_id().unwrap_or_default()));
+            }
+            let groups = ec2
+                .describe_security_groups()
+                .send()
+                .await
+                .expect("DescribeSecurityGroups");
+            for g in groups.security_groups() {
+                // Every VPC comes with a group named default; it is the VPC's, not ours.
+                if g.group_name() != Some("default") {
+                    out.insert(format!("sg:{}", g.group_id().unwrap_or_default()));
+                }
+            }
+            let rules = ec2
+                .describe_security_group_rules()
+                .send()
+                .await
+                .expect("DescribeSecurityGroupRules");
+            for r in rules.security_group_rules() {
+                // Egress rules come with every group; ingress rules are made on purpose,
+                // apart from the default groups' own.
+                let own = groups
+                    .security_groups()
+                    .iter()
+                    .any(|g| g.group_name() == Some("default") && g.group_id() == r.group_id());
+                if r.is_egress() == Some(false) && !own {
+                    out.insert(format!(
+                        "rule:{}",
+                        r.security_group_rule_id().unwrap_or_default()
+                    ));
+                }
+            }
+            out
+        })
+    }
+
+    /// Disarms every fault not yet used up.
+    pub fn clear_faults(&self) {
+        self.control("DELETE", "/_emulator/faults", None);
+    }
+
     /// Starts plain, unpatched moto.
     pub fn start_plain() -> AwsEmulator {
         Self::start_with(&["--plain"])

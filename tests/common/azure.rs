@@ -157,6 +157,31 @@ impl AzureEmulator {
         self.control("POST", "calls/reset", None);
     }
 
+    /// The managed clusters of the test subscription, as `aks:ID` (lower case).
+    pub fn inventory(&self) -> std::collections::BTreeSet<String> {
+        let list = format!(
+            "/subscriptions/{SUBSCRIPTION_ID}/providers/Microsoft.ContainerService/managedClusters"
+        );
+        let (status, body) = self.arm("GET", &list, None);
+        assert_eq!(status, 200, "list clusters: {body}");
+        body["value"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|c| {
+                format!(
+                    "aks:{}",
+                    c["id"].as_str().unwrap_or_default().to_lowercase()
+                )
+            })
+            .collect()
+    }
+
+    /// Disarms every fault not yet used up.
+    pub fn clear_faults(&self) {
+        self.control("DELETE", "faults", None);
+    }
+
     /// Forgets every cluster, operation, call count and armed fault.
     pub fn reset(&self) {
         self.control("POST", "reset", None);

@@ -1,0 +1,355 @@
+//! Clean-up always works. For every example: each resource type's create is failed in each
+//! way the clouds fail (a 4xx answer, a 5xx that outlasts the retries, a long-running
+//! operation that ends Failed); `destroy` must then succeed and leave the emulators as they
+//! were, and a second apply without the fault must converge and re-plan empty. After a full
+//! apply, each cloud object is deleted outside clusterform: the plan must show it, and
+//! `destroy` must succeed. The number of cases is printed.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::aws::AwsEmulator;
+use common::azure::AzureEmulator;
+use common::{attributes, state_addresses, Project, Run};
+
+struct Clouds {
+    aws: AwsEmulator,
+    azure: AzureEmulator,
+}
+
+impl Clouds {
+    fn start() -> Clouds {
+        let aws = AwsEmulator::start();
+        common::s3::create_bucket_named(&aws, "clusterform-example-state");
+        Clouds {
+            aws,
+            azure: AzureEmulator::start(),
+        }
+    }
+
+    fn env(&self) -> Vec<(String, String)> {
+        self.aws.env().into_iter().chain(self.azure.env()).collect()
+    }
+
+    fn inventory(&self) -> BTreeSet<String> {
+        let mut all = self.aws.inventory();
+        all.extend(self.azure.inventory());
+        all
+    }
+
+    fn clear_faults(&self) {
+        self.aws.clear_faults();
+        self.azure.clear_faults();
+    }
+
+    fn run(&self, p: &Project, args: &[&str]) -> Run {
+        let env = self.env();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        p.run_env(args, &env)
+    }
+}
+
+/// How a create fails.
+#[derive(Clone, Copy, Debug)]
+enum Failure {
+    /// The cloud refuses the request (HTTP 400).
+    Refused,
+    /// The cloud fails with 5xx on every attempt, so the retries run out.
+    ServerErrors,
+    /// The request is accepted and the long-running operation ends Failed.
+    OperationFailed,
+}
+
+/// The create operation of a resource type, and the failures it can meet; nothing for types
+/// that make no remote object (`terraform_data`, `time_sleep`).
+fn create_operation(type_name: &str) -> Option<(&'static str, &'static [Failure])> {
+    const CALL: &[Failure] = &[Failure::Refused, Failure::ServerErrors];
+    const LONG: &[Failure] = &[
+        Failure::Refused,
+        Failure::ServerErrors,
+        Failure::OperationFailed,
+    ];
+    Some(match type_name {
+        "aws_vpc" => ("CreateVpc", CALL),
+        "aws_subnet" => ("CreateSubnet", CALL),
+        "aws_security_group" => ("CreateSecurityGroup", CALL),
+        "aws_vpc_security_group_ingress_rule" => ("AuthorizeSecurityGroupIngress", CALL),
+        "aws_eks_cluster" => ("CreateCluster", LONG),
+        "azurerm_kubernetes_cluster" => ("ManagedClusters_CreateOrUpdate", LONG),
+        _ => return None,
+    })
+}
+
+fn arm(clouds: &Clouds, operation: &str, failure: Failure) {
+    let azure = operation.starts_with("ManagedClusters_");
+    match (failure, azure) {
+        (Failure::Refused, false) => clouds.aws.fault(operation, "InvalidParameterValue", 1),
+        (Failure::ServerErrors, false) => clouds.aws.fault(operation, "ServerError", 20),
+        (Failure::OperationFailed, false) => clouds.aws.fault(operation, "CreateFailed", 1),
+        (Failure::Refused, true) => clouds.azure.fault(operation, 400, 1, 0),
+        (Failure::ServerErrors, true) => clouds.azure.fault(operation, 500, 50, 0),
+        (Failure::OperationFailed, true) => clouds.azure.fail_next(
+            operation,
+            "QuotaExceeded",
+            "Provisioning of resource(s) for container service failed: the regional vCPU quota is exhausted.",
+        ),
+    }
+}
+
+fn examples() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("the examples directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read example") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A fresh copy of an example, initialised.
+fn example(clouds: &Clouds, dir: &Path) -> Project {
+    let p = Project::empty();
+    copy_dir(dir, p.path());
+    clouds.run(&p, &["init"]).success();
+    p
+}
+
+/// The instance addresses a first plan creates, with their types.
+fn planned_creates(clouds: &Clouds, p: &Project) -> Vec<(String, String)> {
+    let plan = clouds.run(p, &["plan", "--no-color"]);
+    plan.success();
+    plan.stdout
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("# ")?
+                .strip_suffix(" will be created")
+        })
+        .map(|addr| {
+            let type_name = addr
+                .split('.')
+                .find(|part| part.contains('_'))
+                .unwrap_or(addr);
+            (addr.to_string(), type_name.to_string())
+        })
+        .collect()
+}
+
+/// The stored state, wherever the example keeps it (one keeps it in S3).
+fn state_of(clouds: &Clouds, p: &Project) -> serde_json::Value {
+    let pulled = clouds.run(p, &["state", "pull"]);
+    pulled.success();
+    if pulled.stdout.trim().is_empty() {
+        return serde_json::json!({"resources": []});
+    }
+    serde_json::from_str(&pulled.stdout).expect("state pull prints JSON")
+}
+
+#[track_caller]
+fn destroy_leaves_nothing(clouds: &Clouds, p: &Project, before: &BTreeSet<String>, case: &str) {
+    let run = clouds.run(p, &["destroy", "--auto-approve"]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "{case}: destroy failed\n--- stdout\n{}\n--- stderr\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let state = state_of(clouds, p);
+    assert!(
+        state_addresses(&state).is_empty() && state["pending_creates"].is_null(),
+        "{case}: destroy left {state}"
+    );
+    assert_eq!(&clouds.inventory(), before, "{case}: destroy left objects");
+}
+
+#[track_caller]
+fn converges(clouds: &Clouds, p: &Project, case: &str) {
+    let apply = clouds.run(p, &["apply", "--auto-approve"]);
+    assert_eq!(
+        apply.code,
+        Some(0),
+        "{case}: the apply without the fault failed\n--- stderr\n{}",
+        apply.stderr
+    );
+    let plan = clouds.run(p, &["plan", "--detailed-exitcode"]);
+    assert_eq!(
+        plan.code,
+        Some(0),
+        "{case}: the plan after it is not empty\n{}",
+        plan.stdout
+    );
+}
+
+#[test]
+fn every_example_cleans_up_after_a_failed_create_and_after_deletions_outside() {
+    let clouds = Clouds::start();
+    let before = clouds.inventory();
+    let (mut failed_creates, mut deleted_outside) = (0, 0);
+    let mut instances = 0;
+    let mut local_only = BTreeSet::new();
+    for dir in examples() {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let p = example(&clouds, &dir);
+        let creates = planned_creates(&clouds, &p);
+        assert!(!creates.is_empty(), "examples/{name} creates nothing");
+        instances += creates.len();
+        let types: BTreeSet<&str> = creates.iter().map(|(_, t)| t.as_str()).collect();
+        for type_name in types {
+            let Some((operation, failures)) = create_operation(type_name) else {
+                local_only.insert(type_name.to_string());
+                continue;
+            };
+            for &failure in failures {
+                let case = format!("examples/{name}, {type_name} create {failure:?}");
+                arm(&clouds, operation, failure);
+                let apply = clouds.run(&p, &["apply", "--auto-approve"]);
+                clouds.clear_faults();
+                assert_eq!(apply.code, Some(1), "{case}: the apply did not fail");
+                destroy_leaves_nothing(&clouds, &p, &before, &case);
+                converges(&clouds, &p, &case);
+                destroy_leaves_nothing(&clouds, &p, &before, &case);
+                failed_creates += 1;
+            }
+        }
+
+        // Each cloud object deleted behind clusterform's back, one at a time.
+        clouds.run(&p, &["apply", "--auto-approve"]).success();
+        let state = state_of(&clouds, &p);
+        let remote: Vec<(String, String)> = creates
+            .iter()
+            .filter(|(_, t)| matches!(t.as_str(), "aws_eks_cluster" | "azurerm_kubernetes_cluster"))
+            .cloned()
+            .collect();
+        for (addr, type_name) in remote {
+            let case = format!("examples/{name}, {addr} deleted outside");
+            delete_outside(&clouds, type_name.as_str(), attributes(&state, &addr));
+            let plan = clouds.run(&p, &["plan", "--no-color"]);
+            assert_eq!(plan.code, Some(0), "{case}: plan failed\n{}", plan.stderr);
+            assert!(
+                plan.stdout.contains(&format!("# {addr} has been deleted"))
+                    && plan.stdout.contains(&format!("# {addr} will be created")),
+                "{case}: the plan does not show it\n{}",
+                plan.stdout
+            );
+            destroy_leaves_nothing(&clouds, &p, &before, &case);
+            clouds.run(&p, &["apply", "--auto-approve"]).success();
+            deleted_outside += 1;
+        }
+        destroy_leaves_nothing(&clouds, &p, &before, &format!("examples/{name}"));
+    }
+    eprintln!(
+        "clean-up: {failed_creates} failed-create cases and {deleted_outside} deletions outside clusterform over {} examples ({instances} instances); no remote object to fail for {local_only:?}",
+        examples().len()
+    );
+    assert!(failed_creates > 0 && deleted_outside > 0);
+}
+
+/// Deletes a cluster the way someone in the console would, and waits until it is gone.
+fn delete_outside(clouds: &Clouds, type_name: &str, attrs: &serde_json::Value) {
+    match type_name {
+        "aws_eks_cluster" => {
+            let name = attrs["name"].as_str().expect("cluster name").to_string();
+            let rt = tokio::runtime::Runtime::new().expect("a runtime");
+            rt.block_on(async {
+                let eks = clouds.aws.eks_client().await;
+                eks.delete_cluster()
+                    .name(&name)
+                    .send()
+                    .await
+                    .expect("DeleteCluster");
+                for _ in 0..200 {
+                    let left = eks.list_clusters().send().await.expect("ListClusters");
+                    if !left.clusters().iter().any(|c| c == &name) {
+                        return;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                panic!("{name} was not deleted");
+            });
+        }
+        _ => {
+            let id = attrs["id"].as_str().expect("cluster id");
+            let (status, body) = clouds.azure.arm("DELETE", id, None);
+            assert!(
+                matches!(status, 200 | 202 | 204),
+                "DELETE {id}: {status} {body}"
+            );
+            let gone = clouds
+                .azure
+                .wait_settled(id, std::time::Duration::from_secs(30));
+            assert!(gone.is_null(), "{id} was not deleted: {gone}");
+        }
+    }
+}
+
+#[test]
+fn a_failed_create_leaves_a_tainted_object_that_plan_replaces_and_destroy_removes() {
+    let clouds = Clouds::start();
+    let before = clouds.inventory();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-cloud");
+    let p = example(&clouds, &dir);
+    arm(&clouds, "CreateCluster", Failure::OperationFailed);
+    arm(
+        &clouds,
+        "ManagedClusters_CreateOrUpdate",
+        Failure::OperationFailed,
+    );
+    let apply = clouds.run(&p, &["apply", "--auto-approve"]);
+    apply
+        .failure()
+        .stderr_has(&["Cluster creation failed", "QuotaExceeded"]);
+    let state = state_of(&clouds, &p);
+    for addr in ["aws_eks_cluster.main", "azurerm_kubernetes_cluster.main"] {
+        let status = state["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                format!(
+                    "{}.{}",
+                    r["type"].as_str().unwrap(),
+                    r["name"].as_str().unwrap()
+                ) == addr
+            })
+            .map(|r| r["instances"][0]["status"].clone());
+        assert_eq!(
+            status,
+            Some(serde_json::json!("tainted")),
+            "{addr} should be recorded tainted: {state}"
+        );
+    }
+    // The outputs over them are unknown until they are replaced, never an error.
+    clouds
+        .run(&p, &["plan", "--no-color"])
+        .success()
+        .stdout_has(&[
+            "# aws_eks_cluster.main is tainted, so must be replaced",
+            "# azurerm_kubernetes_cluster.main is tainted, so must be replaced",
+            "api_servers = {",
+            "eks = (known after apply)",
+        ]);
+    clouds
+        .run(&p, &["plan", "--destroy", "--no-color"])
+        .success()
+        .stdout_has(&["Plan: 0 to add, 0 to change, 5 to destroy."]);
+    destroy_leaves_nothing(&clouds, &p, &before, "multi-cloud after failed creates");
+    converges(&clouds, &p, "multi-cloud after failed creates");
+    destroy_leaves_nothing(&clouds, &p, &before, "multi-cloud at the end");
+}
