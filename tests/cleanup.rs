@@ -353,3 +353,60 @@ fn a_failed_create_leaves_a_tainted_object_that_plan_replaces_and_destroy_remove
     converges(&clouds, &p, "multi-cloud after failed creates");
     destroy_leaves_nothing(&clouds, &p, &before, "multi-cloud at the end");
 }
+
+#[test]
+fn after_state_rm_the_objects_are_refused_not_taken_and_import_brings_them_back() {
+    let clouds = Clouds::start();
+    let before = clouds.inventory();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-cloud");
+    let p = example(&clouds, &dir);
+    clouds.run(&p, &["apply", "--auto-approve"]).success();
+    let state = state_of(&clouds, &p);
+    let clusters = ["aws_eks_cluster.main", "azurerm_kubernetes_cluster.main"];
+    let ids: Vec<String> = clusters
+        .iter()
+        .map(|a| {
+            attributes(&state, a)["id"]
+                .as_str()
+                .expect("id")
+                .to_string()
+        })
+        .collect();
+    for addr in clusters {
+        clouds.run(&p, &["state", "rm", addr]).success();
+    }
+    clouds
+        .run(&p, &["plan", "--no-color"])
+        .success()
+        .stdout_has(&[
+            "# aws_eks_cluster.main will be created",
+            "# azurerm_kubernetes_cluster.main will be created",
+        ]);
+    // The objects are still there, but this state no longer owns them: refused, with the fix.
+    clouds
+        .run(&p, &["apply", "--auto-approve"])
+        .failure()
+        .stderr_has(&[
+            "EKS cluster shop-eks already exists",
+            "AKS cluster",
+            "already exists",
+            "clusterform import <address>",
+        ]);
+    assert!(
+        state_addresses(&state_of(&clouds, &p))
+            .iter()
+            .all(|a| !clusters.contains(&a.as_str())),
+        "a refused create must not record the object"
+    );
+    for (addr, id) in clusters.iter().zip(&ids) {
+        clouds.run(&p, &["import", addr, id]).success();
+    }
+    // The failed apply could not record the outputs over the clusters; nothing else changes.
+    clouds
+        .run(&p, &["apply", "--auto-approve"])
+        .success()
+        .stdout_has(&["Resources: 0 added, 0 changed, 0 destroyed."]);
+    let plan = clouds.run(&p, &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, Some(0), "{}", plan.stdout);
+    destroy_leaves_nothing(&clouds, &p, &before, "multi-cloud after import");
+}
