@@ -200,6 +200,24 @@ impl Plan {
         self.changes.iter().filter(|c| c.action != Action::NoOp)
     }
 
+    /// The drift worth showing. A refresh-only plan is about drift, so all of it; otherwise,
+    /// as Terraform does, only objects this plan changes or that a changed object depends
+    /// on. The rest (a security group that lists a rule another resource just added) is
+    /// still recorded when the plan is applied, only not reported as news.
+    pub fn relevant_drift(&self) -> Vec<&ResourceChange> {
+        if self.mode == PlanMode::RefreshOnly {
+            return self.drift.iter().collect();
+        }
+        self.drift
+            .iter()
+            .filter(|d| {
+                let resource = d.addr.resource.to_string();
+                self.effective_changes()
+                    .any(|c| c.addr == d.addr || c.dependencies.contains(&resource))
+            })
+            .collect()
+    }
+
     /// True when applying would change infrastructure, outputs or (refresh-only) state.
     pub fn has_changes(&self) -> bool {
         match self.mode {

@@ -497,7 +497,8 @@ fn output_lines(outputs: &[OutputChange], layout: Layout) -> String {
 pub fn render_plan(plan: &Plan, registry: &Registry, color: bool) -> String {
     let schemas = Schemas(registry);
     let mut buf = String::new();
-    if !plan.drift.is_empty() {
+    let drift = plan.relevant_drift();
+    if !drift.is_empty() {
         let _ = writeln!(
             buf,
             "\n{}\n",
@@ -508,7 +509,7 @@ pub fn render_plan(plan: &Plan, registry: &Registry, color: bool) -> String {
             )
         );
         let _ = writeln!(buf, "clusterform detected the following changes made outside of clusterform since the last \"clusterform apply\":\n");
-        for d in &plan.drift {
+        for d in drift {
             buf.push_str(&resource_change(d, &schemas, color, true));
             buf.push('\n');
         }

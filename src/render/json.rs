@@ -49,10 +49,10 @@ pub fn plan_json(
     out.insert("terraform_version".into(), json!(env!("CARGO_PKG_VERSION")));
     out.insert("variables".into(), variables_json(plan));
     out.insert("planned_values".into(), planned_values(plan, registry));
-    if !plan.drift.is_empty() {
-        let drift = plan
-            .drift
-            .iter()
+    let drift = plan.relevant_drift();
+    if !drift.is_empty() {
+        let drift = drift
+            .into_iter()
             .map(|c| resource_change_json(c, registry))
             .collect();
         out.insert("resource_drift".into(), Json::Array(drift));

@@ -477,13 +477,20 @@ fn reasons_replace_paths_drift_and_variables() {
     );
     c.reason = Some(ActionReason::ReplaceBecauseCannotUpdate);
     c.replace_paths = vec![vec!["cidr_block".into()]];
+    c.dependencies = vec!["aws_vpc.other".into()];
     let mut p = plan(vec![c], Vec::new());
-    p.drift = vec![change(
-        addr(&[], "aws_vpc", "other", InstanceKey::None),
-        Action::Delete,
-        Some(vpc("z")),
-        None,
-    )];
+    // Drift is reported where it bears on the plan: the replaced VPC depends on `other`,
+    // and nothing on `unrelated`.
+    p.drift = ["other", "unrelated"]
+        .map(|name| {
+            change(
+                addr(&[], "aws_vpc", name, InstanceKey::None),
+                Action::Delete,
+                Some(vpc("z")),
+                None,
+            )
+        })
+        .to_vec();
     p.variables.insert(
         "region".into(),
         PlanVariable {
@@ -503,6 +510,7 @@ fn reasons_replace_paths_drift_and_variables() {
     assert_eq!(rc["action_reason"], json!("replace_because_cannot_update"));
     assert_eq!(rc["change"]["replace_paths"], json!([["cidr_block"]]));
     assert_eq!(j["resource_drift"][0]["address"], json!("aws_vpc.other"));
+    assert_eq!(j["resource_drift"].as_array().map(Vec::len), Some(1));
     assert_eq!(
         j["resource_drift"][0]["change"]["actions"],
         json!(["delete"])

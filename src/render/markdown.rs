@@ -120,7 +120,7 @@ struct Tally {
 impl Tally {
     fn of(plan: &Plan) -> Tally {
         let mut t = Tally {
-            drift: plan.drift.len(),
+            drift: plan.relevant_drift().len(),
             outputs: plan
                 .outputs
                 .iter()
@@ -365,8 +365,8 @@ fn entries(plan: &Plan, registry: &Registry) -> Vec<Entry> {
         .map(|c| resource_entry(c, &schemas, registry, false))
         .collect();
     out.extend(
-        plan.drift
-            .iter()
+        plan.relevant_drift()
+            .into_iter()
             .map(|c| resource_entry(c, &schemas, registry, true)),
     );
     let outputs = human::output_changes_diff(&plan.outputs);
