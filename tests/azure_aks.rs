@@ -591,11 +591,41 @@ fn a_destroy_after_a_killed_create_deletes_what_the_create_made() {
 }
 
 #[test]
+fn a_pending_create_forgotten_with_state_rm_no_longer_owns_its_cluster() {
+    let emu = AzureEmulator::start();
+    let p = killed_while_the_cluster_is_created(&emu);
+    run(&p, &emu, &["state", "rm", "azurerm_kubernetes_cluster.dev"])
+        .success()
+        .stdout_has(&["Removed azurerm_kubernetes_cluster.dev (pending create)"]);
+    assert!(p.state()["pending_creates"].is_null(), "{}", p.state());
+    // The cluster carries the forgotten attempt's mark: a new attempt must not take it.
+    let before = puts(&emu);
+    run(&p, &emu, &["apply", "--auto-approve"])
+        .failure()
+        .stderr_has(&["AKS cluster aks-dev already exists", "clusterform import"]);
+    assert_eq!(puts(&emu), before, "a refused create sends no PUT");
+}
+
+#[test]
 fn an_apply_killed_while_the_cluster_is_created_resumes_on_the_next_apply() {
     let emu = AzureEmulator::start();
     let p = killed_while_the_cluster_is_created(&emu);
     run(&p, &emu, &["state", "list"])
         .stdout_has(&["azurerm_kubernetes_cluster.dev (pending create)"]);
+    run(
+        &p,
+        &emu,
+        &["state", "show", "azurerm_kubernetes_cluster.dev"],
+    )
+    .success()
+    .stdout_has(&[
+        "# azurerm_kubernetes_cluster.dev: create pending (interrupted)",
+        "creation_id = \"",
+        &format!(
+            "id = \"{}\"",
+            common::azure::cluster_path("rg-dev", "aks-dev")
+        ),
+    ]);
     run(&p, &emu, &["plan", "--no-color"])
         .stdout_has(&["will resume creating, interrupted earlier"]);
     run(&p, &emu, &["apply", "--auto-approve"])

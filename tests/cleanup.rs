@@ -1,5 +1,5 @@
-//! Clean-up always works. For every example: each resource type's create is failed in each
-//! way the clouds fail (a 4xx answer, a 5xx that outlasts the retries, a long-running
+//! Clean-up always works. For every example: each instance's create is failed in turn (the
+//! first create of its type, then the second, …), in each way the clouds fail (a 4xx answer, a 5xx that outlasts the retries, a long-running
 //! operation that ends Failed); `destroy` must then succeed and leave the emulators as they
 //! were, and a second apply without the fault must converge and re-plan empty. After a full
 //! apply, each cloud object is deleted outside clusterform: the plan must show it, and
@@ -8,7 +8,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use common::aws::AwsEmulator;
 use common::azure::AzureEmulator;
@@ -82,12 +81,18 @@ fn create_operation(type_name: &str) -> Option<(&'static str, &'static [Failure]
     })
 }
 
-fn arm(clouds: &Clouds, operation: &str, failure: Failure) {
+/// Fails the create that comes after `skip` others of the same operation.
+fn arm(clouds: &Clouds, operation: &str, failure: Failure, skip: u32) {
     let azure = operation.starts_with("ManagedClusters_");
+    assert!(
+        !azure || skip == 0,
+        "the ARM emulator's faults cannot let calls through first; an example with two AKS clusters needs that"
+    );
+    let aws = |error, times| clouds.aws.fault_after(operation, error, times, skip);
     match (failure, azure) {
-        (Failure::Refused, false) => clouds.aws.fault(operation, "InvalidParameterValue", 1),
-        (Failure::ServerErrors, false) => clouds.aws.fault(operation, "ServerError", 20),
-        (Failure::OperationFailed, false) => clouds.aws.fault(operation, "CreateFailed", 1),
+        (Failure::Refused, false) => aws("InvalidParameterValue", 1),
+        (Failure::ServerErrors, false) => aws("ServerError", 20),
+        (Failure::OperationFailed, false) => aws("CreateFailed", 1),
         (Failure::Refused, true) => clouds.azure.fault(operation, 400, 1, 0),
         (Failure::ServerErrors, true) => clouds.azure.fault(operation, 500, 50, 0),
         (Failure::OperationFailed, true) => clouds.azure.fail_next(
@@ -98,34 +103,9 @@ fn arm(clouds: &Clouds, operation: &str, failure: Failure) {
     }
 }
 
-fn examples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("the examples directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("read example") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// A fresh copy of an example, initialised.
-fn example(clouds: &Clouds, dir: &Path) -> Project {
-    let p = Project::empty();
-    copy_dir(dir, p.path());
+fn example(clouds: &Clouds, name: &str) -> Project {
+    let p = Project::example(name);
     clouds.run(&p, &["init"]).success();
     p
 }
@@ -162,7 +142,12 @@ fn state_of(clouds: &Clouds, p: &Project) -> serde_json::Value {
 }
 
 #[track_caller]
-fn destroy_leaves_nothing(clouds: &Clouds, p: &Project, before: &BTreeSet<String>, case: &str) {
+fn destroy_leaves_nothing(
+    clouds: &Clouds,
+    p: &Project,
+    before: &BTreeSet<String>,
+    case: &str,
+) -> Run {
     let run = clouds.run(p, &["destroy", "--auto-approve"]);
     assert_eq!(
         run.code,
@@ -177,6 +162,7 @@ fn destroy_leaves_nothing(clouds: &Clouds, p: &Project, before: &BTreeSet<String
         "{case}: destroy left {state}"
     );
     assert_eq!(&clouds.inventory(), before, "{case}: destroy left objects");
+    run
 }
 
 #[track_caller]
@@ -204,25 +190,43 @@ fn every_example_cleans_up_after_a_failed_create_and_after_deletions_outside() {
     let (mut failed_creates, mut deleted_outside) = (0, 0);
     let mut instances = 0;
     let mut local_only = BTreeSet::new();
-    for dir in examples() {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let p = example(&clouds, &dir);
+    let names = common::example_names();
+    for name in &names {
+        let p = example(&clouds, name);
         let creates = planned_creates(&clouds, &p);
         assert!(!creates.is_empty(), "examples/{name} creates nothing");
         instances += creates.len();
-        let types: BTreeSet<&str> = creates.iter().map(|(_, t)| t.as_str()).collect();
-        for type_name in types {
+        // Faults target an operation, not an object: instances of one type are covered by
+        // failing the first create of that type, then the second, and so on.
+        let mut cases: Vec<(&str, u32)> = Vec::new();
+        for (_, type_name) in &creates {
+            let nth = cases.iter().filter(|(t, _)| t == type_name).count() as u32;
+            cases.push((type_name.as_str(), nth));
+        }
+        for (type_name, nth) in cases {
             let Some((operation, failures)) = create_operation(type_name) else {
                 local_only.insert(type_name.to_string());
                 continue;
             };
             for &failure in failures {
-                let case = format!("examples/{name}, {type_name} create {failure:?}");
-                arm(&clouds, operation, failure);
+                let case = format!(
+                    "examples/{name}, create {} of {type_name} {failure:?}",
+                    nth + 1
+                );
+                arm(&clouds, operation, failure, nth);
                 let apply = clouds.run(&p, &["apply", "--auto-approve"]);
                 clouds.clear_faults();
                 assert_eq!(apply.code, Some(1), "{case}: the apply did not fail");
-                destroy_leaves_nothing(&clouds, &p, &before, &case);
+                let destroy = destroy_leaves_nothing(&clouds, &p, &before, &case);
+                // A refused create made nothing: the destroy says it forgets the attempt. A
+                // failed operation made an object, which is tainted and destroyed instead.
+                let forgets = destroy.stdout.contains("Interrupted creates to forget");
+                assert_eq!(
+                    forgets,
+                    !matches!(failure, Failure::OperationFailed),
+                    "{case}: the destroy plan\n{}",
+                    destroy.stdout
+                );
                 converges(&clouds, &p, &case);
                 destroy_leaves_nothing(&clouds, &p, &before, &case);
                 failed_creates += 1;
@@ -256,7 +260,7 @@ fn every_example_cleans_up_after_a_failed_create_and_after_deletions_outside() {
     }
     eprintln!(
         "clean-up: {failed_creates} failed-create cases and {deleted_outside} deletions outside clusterform over {} examples ({instances} instances); no remote object to fail for {local_only:?}",
-        examples().len()
+        names.len()
     );
     assert!(failed_creates > 0 && deleted_outside > 0);
 }
@@ -303,13 +307,13 @@ fn delete_outside(clouds: &Clouds, type_name: &str, attrs: &serde_json::Value) {
 fn a_failed_create_leaves_a_tainted_object_that_plan_replaces_and_destroy_removes() {
     let clouds = Clouds::start();
     let before = clouds.inventory();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-cloud");
-    let p = example(&clouds, &dir);
-    arm(&clouds, "CreateCluster", Failure::OperationFailed);
+    let p = example(&clouds, "multi-cloud");
+    arm(&clouds, "CreateCluster", Failure::OperationFailed, 0);
     arm(
         &clouds,
         "ManagedClusters_CreateOrUpdate",
         Failure::OperationFailed,
+        0,
     );
     let apply = clouds.run(&p, &["apply", "--auto-approve"]);
     apply
@@ -358,8 +362,7 @@ fn a_failed_create_leaves_a_tainted_object_that_plan_replaces_and_destroy_remove
 fn after_state_rm_the_objects_are_refused_not_taken_and_import_brings_them_back() {
     let clouds = Clouds::start();
     let before = clouds.inventory();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multi-cloud");
-    let p = example(&clouds, &dir);
+    let p = example(&clouds, "multi-cloud");
     clouds.run(&p, &["apply", "--auto-approve"]).success();
     let state = state_of(&clouds, &p);
     let clusters = ["aws_eks_cluster.main", "azurerm_kubernetes_cluster.main"];

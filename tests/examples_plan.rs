@@ -4,35 +4,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::aws::AwsEmulator;
 use common::azure::AzureEmulator;
 use common::Project;
-
-fn examples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("the examples directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("read example") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 #[test]
 fn every_example_plans_as_its_snapshot_shows() {
@@ -41,15 +15,13 @@ fn every_example_plans_as_its_snapshot_shows() {
     let azure = AzureEmulator::start();
     let env: Vec<(String, String)> = aws.env().into_iter().chain(azure.env()).collect();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let dirs = examples();
+    let names = common::example_names();
     assert!(
-        dirs.len() >= 10,
-        "expected the committed examples, found {dirs:?}"
+        names.len() >= 10,
+        "expected the committed examples, found {names:?}"
     );
-    for dir in dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let p = Project::empty();
-        copy_dir(&dir, p.path());
+    for name in names {
+        let p = Project::example(&name);
         p.run_env(&["init"], &env).success();
         let run = p.run_env(&["plan", "--no-color"], &env);
         run.success();

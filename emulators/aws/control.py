@@ -94,11 +94,12 @@ DEFERRED_FAULTS = {"UpdateFailed", "CreateFailed"}
 
 @dataclass
 class Fault:
-    """One armed fault: the next `times` calls of `operation` fail."""
+    """One armed fault: after `skip` calls of `operation` pass, the next `times` fail."""
 
     operation: str
     error: str
     times: int = 1
+    skip: int = 0
     service: str | None = None
     message: str | None = None
     status: int | None = None
@@ -113,11 +114,15 @@ class Fault:
         times = int(raw.get("times", 1))
         if times < 1:
             raise ValueError("times must be at least 1")
+        skip = int(raw.get("skip", 0))
+        if skip < 0:
+            raise ValueError("skip must not be negative")
         status = raw.get("status")
         return cls(
             operation=operation,
             error=str(raw["error"]),
             times=times,
+            skip=skip,
             service=service,
             message=raw.get("message"),
             status=int(status) if status is not None else None,
@@ -157,6 +162,10 @@ class FaultRegistry:
         with self._lock:
             for fault in self._faults:
                 if fault.matches(service, operation) and kinds(fault.error):
+                    if fault.skip > 0:
+                        # This call goes through; the fault waits for a later one.
+                        fault.skip -= 1
+                        continue
                     fault.times -= 1
                     if fault.times == 0:
                         self._faults.remove(fault)

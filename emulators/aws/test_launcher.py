@@ -463,6 +463,15 @@ def test_create_failed_fault_ends_the_cluster_failed(emu: Emulator, eks: Any, ne
     assert eks.describe_cluster(name=active_cluster(eks, net))["cluster"]["status"] == "ACTIVE"
 
 
+def test_a_fault_can_let_calls_through_first(emu: Emulator, ec2: Any, net: Network) -> None:
+    emu.control("POST", "faults", {"operation": "CreateSubnet", "error": "InvalidParameterValue", "skip": 1})
+    ec2.create_subnet(VpcId=net.vpc, CidrBlock="10.0.200.0/24")
+    status, code, _ = error_of(lambda: ec2.create_subnet(VpcId=net.vpc, CidrBlock="10.0.201.0/24"))
+    assert (status, code) == (400, "InvalidParameterValue")
+    ec2.create_subnet(VpcId=net.vpc, CidrBlock="10.0.202.0/24")
+    assert emu.control("POST", "faults", {"operation": "X", "error": "Y", "skip": -1})[0] == 400
+
+
 def test_control_api_rejects_bad_requests(emu: Emulator) -> None:
     assert emu.control("POST", "faults", {"error": "ThrottlingException"})[0] == 400
     assert emu.control("POST", "faults", {"operation": "X", "error": "Y", "times": 0})[0] == 400

@@ -57,11 +57,7 @@ pub struct ForceUnlockArgs {
 
 /// True when a pending create's address is `target` or inside it.
 fn covers(target: &TargetAddr, address: &str) -> bool {
-    match TargetAddr::from_str(address) {
-        Ok(TargetAddr::Instance(a)) => target.contains(&a),
-        Ok(TargetAddr::Resource(r)) => target.contains_resource(&r),
-        _ => false,
-    }
+    crate::state::model::instance_addr(address).is_some_and(|a| target.contains(&a))
 }
 
 fn parse(s: &str) -> Result<TargetAddr, Diagnostic> {
@@ -126,8 +122,12 @@ fn run_inner(ws: &Workspace, ui: &Ui, cmd: StateCommand) -> Result<(), Diagnosti
                 .iter()
                 .filter(|p| covers(&target, &p.address))
             {
+                let id =
+                    p.id.as_ref()
+                        .map(|id| format!("    id          = \"{id}\"\n"))
+                        .unwrap_or_default();
                 ui.out(&format!(
-                    "# {}: create pending (interrupted)\n    creation_id = \"{}\"\n    started     = \"{}\"\n    # the next apply finishes what that attempt made, or creates it\n\n",
+                    "# {}: create pending (interrupted)\n    creation_id = \"{}\"\n{id}    started     = \"{}\"\n    # the next apply finishes what that attempt made, or creates it; a destroy deletes it\n\n",
                     p.address, p.creation_id, p.started
                 ));
             }

@@ -43,6 +43,11 @@ impl Action {
         matches!(self, Action::DeleteThenCreate | Action::CreateThenDelete)
     }
 
+    /// True when a new object is made.
+    pub fn creates(self) -> bool {
+        self.is_replace() || self == Action::Create
+    }
+
     /// True when the old object is destroyed.
     pub fn destroys(self) -> bool {
         self.is_replace() || self == Action::Delete

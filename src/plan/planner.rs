@@ -628,7 +628,7 @@ fn plan_instance(
             if let Some(p) = run
                 .prior_state
                 .pending_create(inst)
-                .filter(|_| creates(action))
+                .filter(|_| action.creates())
             {
                 notes.insert(0, resume_note(p));
             }
@@ -637,13 +637,6 @@ fn plan_instance(
         dependencies: dependencies.to_vec(),
     });
     Some(after)
-}
-
-fn creates(action: Action) -> bool {
-    matches!(
-        action,
-        Action::Create | Action::DeleteThenCreate | Action::CreateThenDelete
-    )
 }
 
 /// Says that a create is resumed, not started again.

@@ -145,11 +145,7 @@ impl Refresher {
                     .await
                 {
                     Ok(Some(v)) => {
-                        let schema = run
-                            .registry
-                            .schema(crate::engine::run::Run::provider_type(&key))
-                            .and_then(|s| s.resources.get(type_name));
-                        let v = match schema {
+                        let v = match resource_schema(&run, &key, type_name) {
                             Some(s) => s.mark_sensitive(s.coerce(v)),
                             None => v,
                         };
@@ -177,11 +173,7 @@ impl Refresher {
                 if failed {
                     return;
                 }
-                let schema = run
-                    .registry
-                    .schema(crate::engine::run::Run::provider_type(&key))
-                    .and_then(|s| s.resources.get(&type_name))
-                    .cloned();
+                let schema = resource_schema(&run, &key, &type_name).cloned();
                 let mut refreshed = lock(&run.refreshed);
                 for (addr, state) in addrs.into_iter().zip(resp.states) {
                     let state = match &schema {
@@ -205,4 +197,15 @@ impl Refresher {
             }
         }
     }
+}
+
+/// The schema of a managed resource type of the provider configuration `key`.
+fn resource_schema<'r>(
+    run: &'r Run,
+    key: &ProviderKey,
+    type_name: &str,
+) -> Option<&'r crate::providers::Schema> {
+    run.registry
+        .schema(Run::provider_type(key))
+        .and_then(|s| s.resources.get(type_name))
 }

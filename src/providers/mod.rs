@@ -132,9 +132,10 @@ pub struct Creation {
 }
 
 impl Creation {
-    /// True when `tags` (a tag map, as read from the cloud) carry this attempt's mark.
-    pub fn marks(&self, tags: Option<&str>) -> bool {
-        tags == Some(self.id.as_str())
+    /// True when `mark` (an object's [`CREATION_TAG`] value, as read from the cloud) is
+    /// this attempt's.
+    pub fn marks(&self, mark: Option<&str>) -> bool {
+        mark == Some(self.id.as_str())
     }
 }
 

@@ -206,8 +206,14 @@ impl AwsEmulator {
 
     /// Makes the next `times` calls of `operation` fail with `error`.
     pub fn fault(&self, operation: &str, error: &str, times: u32) {
-        let body =
-            format!(r#"{{"operation": "{operation}", "error": "{error}", "times": {times}}}"#);
+        self.fault_after(operation, error, times, 0);
+    }
+
+    /// Lets `skip` calls of `operation` through, then fails the next `times` with `error`.
+    pub fn fault_after(&self, operation: &str, error: &str, times: u32, skip: u32) {
+        let body = format!(
+            r#"{{"operation": "{operation}", "error": "{error}", "times": {times}, "skip": {skip}}}"#
+        );
         self.control("POST", "/_emulator/faults", Some(&body));
     }
 }

@@ -75,6 +75,13 @@ impl Project {
         project
     }
 
+    /// A copy of `examples/<name>`, as a user would start from it.
+    pub fn example(name: &str) -> Self {
+        let project = Project::empty();
+        copy_tree(&examples_dir().join(name), project.path());
+        project
+    }
+
     /// A project holding exactly these files (relative path, contents).
     pub fn with_files(files: &[(&str, &str)]) -> Self {
         let project = Project::empty();
@@ -252,6 +259,22 @@ fn regex_escape(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+fn examples_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+/// The names of the committed examples, sorted.
+pub fn example_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(examples_dir())
+        .expect("the examples directory")
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 fn copy_tree(from: &Path, to: &Path) {
