@@ -413,3 +413,107 @@ fn after_state_rm_the_objects_are_refused_not_taken_and_import_brings_them_back(
     assert_eq!(plan.code, Some(0), "{}", plan.stdout);
     destroy_leaves_nothing(&clouds, &p, &before, "multi-cloud after import");
 }
+
+const VPC_AND_SUBNETS: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.1.0/24"
+}
+
+resource "aws_subnet" "b" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.2.0/24"
+}
+"#;
+
+/// An apply killed right after CreateSubnet leaves the subnets as pending creates and the VPC
+/// recorded. The destroy finds the subnets by their creation marks, and must delete them
+/// before their VPC, which EC2 refuses to delete while it has subnets (DependencyViolation).
+/// Found in a chaos round (seed 1796238337078282969): found objects had no dependencies.
+#[test]
+fn destroy_deletes_found_interrupted_creates_before_what_they_were_made_from() {
+    let clouds = Clouds::start();
+    let before = clouds.inventory();
+    let p = Project::with_files(&[("main.tf", VPC_AND_SUBNETS)]);
+    clouds.run(&p, &["apply", "--auto-approve"]).success();
+
+    // The creation mark each subnet carries, as EC2 reports it.
+    let marks: Vec<(String, String)> =
+        tokio::runtime::Runtime::new()
+            .expect("a runtime")
+            .block_on(async {
+                let ec2 = clouds.aws.ec2_client().await;
+                let out = ec2
+                    .describe_subnets()
+                    .send()
+                    .await
+                    .expect("DescribeSubnets");
+                out.subnets()
+                    .iter()
+                    .filter_map(|s| {
+                        let mark = s
+                            .tags()
+                            .iter()
+                            .find(|t| t.key() == Some("clusterform:creation-id"))?;
+                        Some((s.cidr_block()?.to_string(), mark.value()?.to_string()))
+                    })
+                    .collect()
+            });
+    assert_eq!(
+        marks.len(),
+        2,
+        "both subnets carry a creation mark: {marks:?}"
+    );
+
+    // Rewrite the state as the killed apply would have left it.
+    let mut state = p.state();
+    let provider = state["resources"][0]["provider"].clone();
+    let resources = state["resources"].as_array_mut().expect("resources");
+    resources.retain(|r| r["type"] != "aws_subnet");
+    let pending: Vec<serde_json::Value> = marks
+        .iter()
+        .map(|(cidr, mark)| {
+            let name = if cidr == "10.0.1.0/24" { "a" } else { "b" };
+            serde_json::json!({
+                "address": format!("aws_subnet.{name}"),
+                "provider": provider,
+                "creation_id": mark,
+                "started": "2026-12-02T10:00:00Z",
+            })
+        })
+        .collect();
+    state["pending_creates"] = serde_json::Value::Array(pending);
+    p.write(
+        common::STATE,
+        &serde_json::to_string_pretty(&state).expect("state JSON"),
+    );
+
+    let destroyed = clouds.run(&p, &["destroy", "--auto-approve"]);
+    destroyed
+        .success()
+        .stderr_has(&["aws_vpc.main: Destruction complete"]);
+    let at = |line: &str| {
+        destroyed
+            .stderr
+            .find(line)
+            .unwrap_or_else(|| panic!("no {line:?} in:\n{}", destroyed.stderr))
+    };
+    let vpc_starts = at("aws_vpc.main: Destroying");
+    for subnet in ["aws_subnet.a", "aws_subnet.b"] {
+        assert!(
+            at(&format!("{subnet}: Destruction complete")) < vpc_starts,
+            "the VPC's delete started before {subnet} was gone:\n{}",
+            destroyed.stderr
+        );
+    }
+    assert_eq!(clouds.inventory(), before, "the destroy left objects");
+    assert!(state_addresses(&p.state()).is_empty(), "{}", p.state());
+}

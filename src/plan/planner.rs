@@ -347,16 +347,7 @@ async fn plan_resource(
         }
     };
     let spans = ConfigSpans::from_body(&rc.body, rc.span);
-    let dependencies: Vec<String> = {
-        let mut deps: BTreeSet<String> = run
-            .graph
-            .resource_dependencies(&Node::Resource(addr.clone()))
-            .iter()
-            .map(|r| r.to_string())
-            .collect();
-        deps.remove(&addr.to_string());
-        deps.into_iter().collect()
-    };
+    let dependencies = config_dependencies(run, addr);
     let state_provider = run.provider_state_address(&key);
     let mut values = Vec::new();
     let mut ok = true;
@@ -740,11 +731,26 @@ fn plan_deletes(
             addr: &addr,
             provider: &pending.provider,
             before,
-            dependencies: Vec::new(),
+            // Nothing was recorded for it, but what it was made from must outlive it: the
+            // configuration says what that is (a subnet's VPC).
+            dependencies: config_dependencies(run, &addr.resource),
             notes: vec![note],
         };
         plan_delete(run, settings, c, delete);
     }
+}
+
+/// The resources `addr` depends on in the configuration, as state records them; none when
+/// the configuration no longer declares it.
+fn config_dependencies(run: &Run, addr: &ResourceAddr) -> Vec<String> {
+    let mut deps: BTreeSet<String> = run
+        .graph
+        .resource_dependencies(&Node::Resource(addr.clone()))
+        .iter()
+        .map(|r| r.to_string())
+        .collect();
+    deps.remove(&addr.to_string());
+    deps.into_iter().collect()
 }
 
 /// Pending creates whose attempt made nothing and that no planned create resumes.
