@@ -1,11 +1,12 @@
-//! A small runtime of its own for remote backends, so the synchronous [`super::Backend`] trait
-//! can call async SDKs from anywhere.
+//! The one bridge from the synchronous [`super::Backend`] trait to async HTTP clients: each
+//! remote backend (s3, azurerm) owns a small runtime, and every call runs on it.
 //!
 //! Backends are called from plain threads (`state list`), from inside the CLI's runtime
-//! (`plan` locks and reads while its future runs) and from blocking threads (the apply's state
-//! writer). Tokio's `block_on` panics in the second case, and `block_in_place` in others, so a
-//! remote call is spawned on this runtime's one worker thread and the caller waits for it
-//! with a plain executor that never touches tokio's context.
+//! (`plan` locks and reads while its future runs), from current-thread runtimes (tests) and
+//! from blocking threads (the apply's state writer). Tokio's `block_on` panics inside a
+//! runtime, and `block_in_place` outside a multi-thread one, so a call is driven by
+//! `Runtime::block_on` on a short-lived thread of its own, which is inside no runtime. The
+//! backend's clients were made for this runtime, so their pooled connections stay on it.
 //!
 //! This module must not know what the calls do.
 
@@ -36,19 +37,23 @@ impl RemoteRuntime {
     }
 
     /// Runs `work` to completion on this runtime and returns its output. Safe to call from
-    /// any thread, inside another runtime or not. A panic in `work` is passed on.
+    /// any thread, inside another runtime or not; `work` may borrow from the caller. A panic
+    /// in `work` is passed on.
     pub fn block_on<F>(&self, work: F) -> F::Output
     where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
+        F: Future + Send,
+        F::Output: Send,
     {
         let runtime = self
             .runtime
             .as_ref()
             .expect("the runtime lives until the backend is dropped");
-        let task = runtime.spawn(work);
-        futures::executor::block_on(task)
-            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| runtime.block_on(work))
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
     }
 }
 
@@ -93,5 +98,16 @@ mod tests {
                 .unwrap()
         });
         assert_eq!(from_blocking, 7);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn works_inside_a_current_thread_runtime_with_borrowed_work() {
+        let remote = RemoteRuntime::new().unwrap();
+        let words = String::from("borrowed");
+        let seen = remote.block_on(async {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            words.len()
+        });
+        assert_eq!(seen, 8);
     }
 }

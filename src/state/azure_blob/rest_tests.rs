@@ -1,4 +1,4 @@
-//! Tests of `azure_blob_rest`: URL encoding, error parsing, secrets scrubbed, and retries
+//! Tests of `rest`: URL encoding, error parsing, secrets scrubbed, and retries
 //! against a scripted HTTP server that fails before it answers.
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -2,7 +2,7 @@
 //! service's code and message, and a hint for the failures a person can fix (a missing
 //! container, a wrong credential, a missing role, an endpoint that does not answer).
 //!
-//! Must not: put a credential in a message (`azure_blob_rest` has already scrubbed them).
+//! Must not: put a credential in a message (`rest` has already scrubbed them).
 
 use super::rest::Failure;
 use super::Blob;

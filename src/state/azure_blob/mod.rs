@@ -7,29 +7,20 @@
 //!   `If-None-Match: *` when there was no blob) and carry the lease while we hold the lock, so
 //!   a concurrent writer is reported ([`StateError::Conflict`]) and never overwritten.
 //! - The lock is an infinite lease with the lock info in the blob's metadata
-//!   (`azure_blob_lock`).
+//!   (`lock`).
 //!
-//! The pieces, each a file beside this one: `azure_blob_settings` (arguments, environment,
-//! credential choice), `azure_blob_auth` (Shared Key signing, Azure AD tokens),
-//! `azure_blob_rest` (the REST calls and retries), `azure_blob_errors` (failures in words,
-//! with hints), `azure_blob_xml` (the XML answers),
-//! `azure_blob_runtime` (sync over async), `azure_blob_lock` (the lease).
+//! The pieces, one module each: `settings` (arguments, environment, credential choice),
+//! `auth` (Shared Key signing, Azure AD tokens), `rest` (the REST calls and retries, on the
+//! backend's own runtime), `errors` (failures in words, with hints), `xml` (the XML
+//! answers), `lock` (the lease).
 //!
 //! Must not: print or write a credential anywhere, or know about plans and providers.
 
-#[path = "azure_blob_auth.rs"]
 mod auth;
-#[path = "azure_blob_errors.rs"]
 mod errors;
-#[path = "azure_blob_lock.rs"]
 mod lock;
-#[path = "azure_blob_rest.rs"]
 mod rest;
-#[path = "azure_blob_runtime.rs"]
-mod runtime;
-#[path = "azure_blob_settings.rs"]
 mod settings;
-#[path = "azure_blob_xml.rs"]
 mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,5 +1,5 @@
 //! The few Blob service REST calls the `azurerm` backend makes, over `reqwest`, authorised by
-//! `azure_blob_auth` and retried when the service is briefly unavailable.
+//! `auth` and retried when the service is briefly unavailable.
 //!
 //! Owns: URLs (percent-encoded blob names, the SAS token appended), the `x-ms-version` and
 //! `x-ms-date` headers, retries of 500/502/503/504 and of connections that failed, reading the
@@ -8,8 +8,8 @@
 //! token reach an error: URLs are dropped from transport errors and every message is scrubbed
 //! of the secrets it was given.
 //!
-//! The HTTP client keeps no idle connections: calls may run on different tokio runtimes (see
-//! `azure_blob_runtime`), and a pooled connection belongs to the runtime that opened it.
+//! Calls run on the backend's own runtime (`state::remote_runtime`), whichever thread or
+//! runtime the synchronous backend is called from.
 //!
 //! Reference: <https://learn.microsoft.com/rest/api/storageservices/blob-service-rest-api>.
 
@@ -22,9 +22,9 @@ use reqwest::Method;
 use super::auth::{
     bearer_authorization, error_chain, shared_key_authorization, string_to_sign, TokenSource,
 };
-use super::runtime::block_on;
 use super::settings::{AzureBlobSettings, Credential};
 use super::xml::xml_text;
+use crate::state::remote_runtime::RemoteRuntime;
 
 /// The REST API version clusterform speaks; lease, conditional and metadata semantics used
 /// here are unchanged since 2019, and Azurite 3.35 serves it.
@@ -165,6 +165,7 @@ pub(super) struct BlobService {
     /// Texts that must never appear in a message (the SAS token, the client secret).
     secrets: Vec<String>,
     pub(super) retry: RetryPolicy,
+    runtime: RemoteRuntime,
 }
 
 impl BlobService {
@@ -227,6 +228,7 @@ impl BlobService {
             authorizer,
             secrets,
             retry: RetryPolicy::default(),
+            runtime: RemoteRuntime::new().map_err(|e| e.to_string())?,
         })
     }
 
@@ -240,9 +242,9 @@ impl BlobService {
 
     /// Sends `call`, retrying as [`RetryPolicy`] says, and waits for the answer.
     pub(super) fn call(&self, call: Call) -> Result<Answer, Failure> {
-        let result = block_on(self.call_async(&call))
-            .unwrap_or_else(|e| Err(Failure::Unreachable(format!("cannot start a runtime: {e}"))));
-        result.map_err(|f| self.scrub(f))
+        self.runtime
+            .block_on(self.call_async(&call))
+            .map_err(|f| self.scrub(f))
     }
 
     async fn call_async(&self, call: &Call) -> Result<Answer, Failure> {
@@ -417,5 +419,5 @@ fn encode(text: &str, keep_slash: bool) -> String {
 }
 
 #[cfg(test)]
-#[path = "azure_blob_rest_tests.rs"]
+#[path = "rest_tests.rs"]
 mod tests;
