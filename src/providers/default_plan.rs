@@ -22,6 +22,11 @@ pub fn plan(schema: &ProviderSchema, req: &PlanRequest<'_>) -> PlanResponse {
         );
         return resp;
     };
+    plan_type(s, req)
+}
+
+/// The default plan of one instance of the resource type `schema` describes.
+pub fn plan_type(s: &Schema, req: &PlanRequest<'_>) -> PlanResponse {
     let planned = plan_object(s, req.prior, req.config);
     let requires_replace = match req.prior {
         Some(prior) => replace_paths(s, prior, &planned),

@@ -8,6 +8,7 @@ pub mod aws;
 pub mod azurerm;
 pub mod builtin;
 pub mod default_plan;
+pub mod kit;
 pub mod registry;
 pub mod schema;
 pub mod spans;

@@ -174,6 +174,8 @@ pub struct Clients {
     pub ec2: aws_sdk_ec2::Client,
     pub region: String,
     pub calls: Arc<CallCounter>,
+    /// The provider's `default_tags`, merged under every taggable object's own tags.
+    pub default_tags: BTreeMap<String, String>,
 }
 
 /// Where the region can come from, in the order tried, for the error message.
@@ -226,5 +228,6 @@ pub async fn connect(settings: &AwsSettings) -> Result<Clients, Diagnostic> {
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         region,
         calls,
+        default_tags: settings.default_tags.clone(),
     })
 }

@@ -1,20 +1,19 @@
 //! The `aws` provider: EKS clusters and the network around them.
 //!
-//! This module starts with the EKS endpoint-access rules, which need no SDK; the client code
-//! and resource types follow.
+//! `provider` only routes: it configures the SDK clients (`client`) and hands each request to
+//! the type's module in `resources/` or `data_sources/` through the kit's table. What the
+//! types share lives once beside them: `tags` (tags, `tags_all`, default tags), `marks`
+//! (finding interrupted creates), `errors` (AWS errors in words), and `checks/` for the rules
+//! that span several planned instances.
 
 pub mod checks;
 pub mod client;
-pub mod data;
-pub mod ec2_network;
-pub mod ec2_security;
-pub mod eks_cluster;
-pub mod eks_plan;
-pub mod eks_updates;
-pub mod endpoint;
+pub mod data_sources;
 pub mod errors;
+pub mod marks;
 pub mod provider;
-pub mod resume;
+pub mod resources;
 pub mod schema;
+pub mod tags;
 
 pub use provider::AwsProvider;

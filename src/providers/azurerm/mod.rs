@@ -2,18 +2,18 @@
 //!
 //! The client half (`settings`, `auth`, `transport`, `lro`, `client`, `errors`) talks to Azure
 //! Resource Manager through azure_mgmt_containerservice's models and request builders, with
-//! the api-version pinned by our own transport. The planning half knows Microsoft's
-//! private-cluster rules and needs no network.
+//! the api-version pinned by our own transport. `provider` only routes: each resource type
+//! and data source is a module of `resources/` or `data_sources/`, listed in the kit's table;
+//! `resources/kubernetes_cluster/` holds Microsoft's private-cluster rules, which need no
+//! network.
 
-pub mod access;
-pub mod arm;
 pub mod auth;
 pub mod client;
+pub mod data_sources;
 pub mod errors;
 pub mod lro;
-pub mod plan;
 pub mod provider;
-pub mod rules;
+pub mod resources;
 pub mod schema;
 pub mod settings;
 pub mod transport;

@@ -3,28 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use super::eks_updates::check_version_step;
 use super::endpoint::{vpc_config, EndpointAccess, OPEN_TO_ALL};
+use super::updates::check_version_step;
 use crate::diag::Diagnostic;
+use crate::providers::aws::tags::tags_all;
 use crate::providers::default_plan::{plan_object, replace_paths};
 use crate::providers::schema::Schema;
 use crate::providers::{ConfigSpans, PlanResponse};
 use crate::value::Value;
-
-/// `tags_all`: the provider's default tags under the resource's own.
-pub fn tags_all(default_tags: &BTreeMap<String, String>, tags: Option<&Value>) -> Value {
-    if tags.is_some_and(Value::is_unknown) {
-        return Value::Unknown;
-    }
-    let mut all: BTreeMap<String, Value> = default_tags
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-        .collect();
-    if let Some(map) = tags.and_then(Value::as_object) {
-        all.extend(map.iter().map(|(k, v)| (k.clone(), v.clone())));
-    }
-    Value::Object(all)
-}
 
 /// Sets one attribute of the cluster's `vpc_config` block, whichever shape it has.
 fn set_in_vpc_config(cluster: &mut Value, name: &str, v: Value) {
@@ -129,7 +115,7 @@ mod tests {
     }
 
     fn config(public: Option<bool>, private: Option<bool>, cidrs: Option<&[&str]>) -> Value {
-        let schema = super::super::schema::eks_cluster();
+        let schema = super::super::schema();
         let mut v = schema.empty_value();
         let b = |x: Option<bool>| x.map_or(Value::Null, Value::Bool);
         let vpc = Value::object([
@@ -170,7 +156,7 @@ mod tests {
 
     #[test]
     fn a_plan_right_after_apply_has_no_changes() {
-        let schema = super::super::schema::eks_cluster();
+        let schema = super::super::schema();
         for cfg in [
             config(None, None, None),
             config(Some(false), Some(true), Some(&["1.2.3.0/24"])),
@@ -186,7 +172,7 @@ mod tests {
 
     #[test]
     fn endpoint_changes_get_one_plain_line() {
-        let schema = super::super::schema::eks_cluster();
+        let schema = super::super::schema();
         let state = applied(
             &plan_cluster(
                 &schema,

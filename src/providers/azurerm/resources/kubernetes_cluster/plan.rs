@@ -210,9 +210,9 @@ pub fn plan_cluster(
 
 #[cfg(test)]
 mod tests {
+    use super::super::schema::schema as kubernetes_cluster;
     use super::*;
     use crate::diag::{FileId, Span};
-    use crate::providers::azurerm::schema::kubernetes_cluster;
 
     fn spans() -> ConfigSpans {
         ConfigSpans::none(Span::new(FileId(0), 0..0))

@@ -8,11 +8,13 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_eks::types::{Cluster, LogSetup, LogType, Logging, UpdateStatus, VpcConfigRequest};
 
-use super::client::Clients;
-use super::eks_updates::{updates, ClusterUpdate};
 use super::endpoint::EndpointAccess;
-use super::errors::{code, describe, Request};
+use super::updates::{updates, ClusterUpdate};
 use crate::diag::Diagnostic;
+use crate::providers::aws::client::Clients;
+use crate::providers::aws::errors::{code, describe, Request};
+use crate::providers::aws::resources::strings;
+use crate::providers::kit::wait;
 use crate::providers::{already_exists, Creation, OperationContext, CREATION_TAG};
 use crate::value::Value;
 
@@ -31,16 +33,6 @@ fn req<'a>(operation: &'a str, name: &'a str) -> Request<'a> {
 
 fn set(items: &[String]) -> Value {
     Value::set(items.iter().map(|s| Value::from(s.as_str())).collect())
-}
-
-fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_items)
-        .map(|i| {
-            i.iter()
-                .filter_map(|s| s.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The cluster as state records it, with Terraform's attribute names.
@@ -177,10 +169,7 @@ pub async fn describe_cluster(c: &Clients, name: &str) -> Result<Option<Cluster>
 }
 
 async fn pause(ctx: &OperationContext, d: Duration) -> Result<(), Diagnostic> {
-    tokio::select! {
-        _ = tokio::time::sleep(d) => Ok(()),
-        _ = ctx.cancel.cancelled() => Err(Diagnostic::error("Interrupted").detail("The wait was interrupted; the operation may still be running in AWS.")),
-    }
+    wait::pause(ctx, d, "AWS").await
 }
 
 /// Polls until the cluster is ACTIVE; FAILED is an error.

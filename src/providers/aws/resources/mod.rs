@@ -1,0 +1,79 @@
+//! The `aws` provider's resource types, one module each, and the table that lists them.
+//! Adding a type: write its module (see `vpc.rs` for the shape) and add it to [`ALL`].
+
+pub mod eks_cluster;
+pub mod security_group;
+pub mod subnet;
+pub mod vpc;
+pub mod vpc_security_group_ingress_rule;
+
+use super::client::Clients;
+use super::errors::Request;
+use crate::providers::kit::ResourceType;
+use crate::value::Value;
+
+/// Every resource type of the provider.
+pub const ALL: &[&dyn ResourceType<Clients>] = &[
+    &eks_cluster::EksCluster,
+    &security_group::SecurityGroup,
+    &subnet::Subnet,
+    &vpc::Vpc,
+    &vpc_security_group_ingress_rule::IngressRule,
+];
+
+/// An EC2 request, for errors.
+pub fn ec2<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
+    Request {
+        service: "EC2",
+        operation,
+        target,
+    }
+}
+
+/// An optional string from the SDK as a value.
+pub fn s(v: Option<&str>) -> Value {
+    v.map_or(Value::Null, Value::from)
+}
+
+pub fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// The `id` attribute of a state.
+pub fn id_of(v: &Value) -> String {
+    str_of(v, "id").unwrap_or_default().to_string()
+}
+
+/// The IDs of many states, for batched reads.
+pub fn ids_of(states: &[Value]) -> Vec<String> {
+    states.iter().map(id_of).collect()
+}
+
+/// The string items of a list or set.
+pub fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_items)
+        .map(|i| {
+            i.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The one object a read right after a create or update found: EC2 reads are eventually
+/// consistent, but an object gone that soon is an error worth reporting.
+pub fn just_changed(
+    found: Vec<Option<Value>>,
+    kind: &str,
+    id: &str,
+) -> Result<Value, crate::diag::Diagnostic> {
+    found.into_iter().next().flatten().ok_or_else(|| {
+        let mut title = kind.to_string();
+        if let Some(first) = title.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        crate::diag::Diagnostic::error(format!("{title} disappeared")).detail(format!(
+            "EC2 reports no {kind} {id} right after changing it."
+        ))
+    })
+}
