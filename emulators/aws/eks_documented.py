@@ -26,6 +26,8 @@ def install(timings: eks_lifecycle.Timings) -> None:
     EKSBackend.start_update = eks_updates.start_update  # type: ignore[attr-defined]
     EKSBackend.describe_update = eks_updates.describe_update  # type: ignore[attr-defined]
     EKSBackend.list_updates = eks_updates.list_updates  # type: ignore[attr-defined]
+    EKSBackend.start_version_update = eks_updates.start_version_update  # type: ignore[attr-defined]
+    EKSResponse.update_cluster_version = eks_updates.response_update_cluster_version  # type: ignore[attr-defined]
     EKSResponse.update_cluster_config = eks_updates.response_update_cluster_config  # type: ignore[method-assign]
     EKSResponse.describe_update = eks_updates.response_describe_update  # type: ignore[attr-defined]
     EKSResponse.list_updates = eks_updates.response_list_updates  # type: ignore[attr-defined]

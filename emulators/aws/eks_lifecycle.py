@@ -155,6 +155,9 @@ def finish_update(cluster: Cluster, update: ClusterUpdate) -> None:
     update.status = "Successful"
     if update.type == "LoggingUpdate":
         cluster.logging = update.target
+    elif update.type == "VersionUpdate":
+        cluster.version = update.target["version"]
+        cluster.platformVersion = "eks.1"
     else:
         cluster.resources_vpc_config = update.target
 

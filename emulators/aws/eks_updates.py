@@ -2,7 +2,8 @@
 
 Owns: UpdateClusterConfig (one kind of update per call, merged onto the current
 configuration, a real `update` object that goes InProgress -> Successful), the
-errors it returns, DescribeUpdate and ListUpdates, and their HTTP handlers.
+errors it returns, UpdateClusterVersion (one minor version up, never down or
+sideways), DescribeUpdate and ListUpdates, and their HTTP handlers.
 Must not: apply a change before its update succeeds (eks_lifecycle.advance does).
 
 API reference: https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterConfig.html
@@ -51,6 +52,9 @@ NO_OP_VPC_MSG = (
     "and securityGroupIds: [{groups}]"
 )
 UPDATE_NOT_FOUND_MSG = "No update found for ID: {id}"
+# terraform-aws-modules/terraform-aws-eks#2607, rancher/rancher#26908 (skipped a version),
+# rancher/rancher#21043 (the same version), rancher/rancher#43316 (a downgrade).
+UNSUPPORTED_VERSION_MSG = "Unsupported Kubernetes minor version update from {current} to {target}"
 UNSUPPORTED_MSG = "The AWS emulator does not implement {fields} in UpdateClusterConfig"
 
 
@@ -87,6 +91,45 @@ def start_update(self: EKSBackend, name: str, request: dict[str, Any]) -> Cluste
         # "During an update, the cluster status moves to UPDATING."
         cluster.status = "UPDATING"
         return update
+
+
+def start_version_update(self: EKSBackend, name: str, request: dict[str, Any]) -> ClusterUpdate:
+    """UpdateClusterVersion: "you can update only one minor version at a time", applied when
+    the update succeeds. https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterVersion.html"""
+    with LOCK:
+        cluster = describe_cluster(self, name)
+        life: Lifecycle = cluster.lifecycle
+        token = request.get("clientRequestToken")
+        for update in life.updates:
+            if token and update.client_request_token == token:
+                return update
+        running = life.in_progress()
+        if running is not None:
+            raise ResourceInUseException(
+                clusterName=name,
+                message=UPDATE_IN_PROGRESS_MSG.format(kind="VersionUpdate", name=name, id=running.id),
+            )
+        if cluster.status != "ACTIVE":
+            raise ResourceInUseException(clusterName=name, message=NOT_ACTIVE_MSG.format(name=name))
+        target = str(request.get("version") or "")
+        if not one_minor_up(cluster.version, target):
+            raise invalid(UNSUPPORTED_VERSION_MSG.format(current=cluster.version, target=target), name)
+        fault = control.FAULTS.take("eks", "UpdateClusterVersion", lambda e: e == "UpdateFailed")
+        params = [{"type": "Version", "value": target}, {"type": "PlatformVersion", "value": "eks.1"}]
+        update = ClusterUpdate("VersionUpdate", params, token, {"version": target}, fail=fault is not None)
+        life.updates.append(update)
+        cluster.status = "UPDATING"
+        return update
+
+
+def one_minor_up(current: str, target: str) -> bool:
+    try:
+        (cur_major, cur_minor), (new_major, new_minor) = (
+            tuple(int(p) for p in v.split(".")[:2]) for v in (current, target)
+        )
+    except ValueError:
+        return False
+    return new_major == cur_major and new_minor == cur_minor + 1
 
 
 def update_kind(request: dict[str, Any]) -> str:
@@ -215,6 +258,12 @@ def list_updates(self: EKSBackend, name: str, max_results: int, next_token: str 
 def response_update_cluster_config(self: EKSResponse) -> ActionResult:
     request = json.loads(self.body or "{}")
     update = self.eks_backend.start_update(self._get_param("name"), request)
+    return ActionResult({"update": update})
+
+
+def response_update_cluster_version(self: EKSResponse) -> ActionResult:
+    request = json.loads(self.body or "{}")
+    update = self.eks_backend.start_version_update(self._get_param("name"), request)
     return ActionResult({"update": update})
 
 

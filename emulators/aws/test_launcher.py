@@ -354,6 +354,23 @@ def test_logging_update_and_logging_no_op(eks: Any, net: Network) -> None:
         400, "InvalidParameterException", "No changes needed for the logging config provided")
 
 
+def test_version_update_goes_one_minor_version_up(eks: Any, net: Network) -> None:
+    # API_UpdateClusterVersion: "you can update only one minor version at a time".
+    name = active_cluster(eks, net)
+    current = eks.describe_cluster(name=name)["cluster"]["version"]
+    major, minor = (int(p) for p in current.split("."))
+    for target in (current, f"{major}.{minor + 2}", f"{major}.{minor - 1}"):
+        assert error_of(lambda: eks.update_cluster_version(name=name, version=target)) == (
+            400, "InvalidParameterException", f"Unsupported Kubernetes minor version update from {current} to {target}")
+    target = f"{major}.{minor + 1}"
+    update = eks.update_cluster_version(name=name, version=target)["update"]
+    assert update["type"] == "VersionUpdate"
+    assert {"type": "Version", "value": target} in update["params"]
+    assert eks.describe_cluster(name=name)["cluster"]["version"] == current  # not before it succeeds
+    wait_for(update_done(eks, name, update["id"]))
+    assert eks.describe_cluster(name=name)["cluster"]["version"] == target
+
+
 def test_client_request_token_returns_the_same_update(eks: Any, net: Network) -> None:
     name = active_cluster(eks, net)
     token = str(uuid.uuid4())
@@ -536,6 +553,31 @@ def test_group_rule_descriptions_are_described(ec2: Any, net: Network) -> None:
     rule_id = out["SecurityGroupRules"][0]["SecurityGroupRuleId"]
     rules = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule_id])["SecurityGroupRules"]
     assert rules[0]["Description"] == "kubectl from the bastion"
+
+
+def test_modify_moves_a_group_rule_to_another_source(ec2: Any, net: Network) -> None:
+    # AWS applies every field of ModifySecurityGroupRules; plain moto ignores ReferencedGroupId.
+    target = ec2.create_security_group(GroupName="api", Description="api", VpcId=net.vpc)["GroupId"]
+    first = ec2.create_security_group(GroupName="first", Description="1", VpcId=net.vpc)["GroupId"]
+    second = ec2.create_security_group(GroupName="second", Description="2", VpcId=net.vpc)["GroupId"]
+    out = ec2.authorize_security_group_ingress(
+        GroupId=target,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": first}]}],
+    )
+    rule_id = out["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+    ec2.modify_security_group_rules(
+        GroupId=target,
+        SecurityGroupRules=[{
+            "SecurityGroupRuleId": rule_id,
+            "SecurityGroupRule": {
+                "IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443,
+                "ReferencedGroupId": second, "Description": "moved",
+            },
+        }],
+    )
+    rule = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule_id])["SecurityGroupRules"][0]
+    assert rule["ReferencedGroupInfo"]["GroupId"] == second
+    assert (rule["FromPort"], rule["ToPort"], rule["Description"]) == (8443, 8443, "moved")
 
 
 # ---------------------------------------------------------------- conditional writes (state locking)
