@@ -4,6 +4,12 @@
 use clusterform::providers::Registry;
 use clusterform::render::reference::provider_reference;
 
+// The conformance table says which resource types are supported (pure data, shared with
+// tests/conformance.rs).
+#[path = "conformance/table.rs"]
+#[allow(dead_code)]
+mod table;
+
 #[test]
 fn provider_references_match_the_schemas() {
     let registry = Registry::builtin();
@@ -13,7 +19,7 @@ fn provider_references_match_the_schemas() {
         let schema = registry
             .schema(name)
             .expect("listed providers have schemas");
-        let text = provider_reference(name, schema);
+        let text = provider_reference(name, schema, &table::supported());
         let path = root.join(format!("{name}.md"));
         if std::env::var_os("UPDATE_DOCS").is_some() {
             std::fs::write(&path, &text).expect("write the reference");

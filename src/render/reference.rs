@@ -60,8 +60,10 @@ fn table(out: &mut String, s: &Schema, prefix: &str) {
     }
 }
 
-/// Markdown for one provider: its configuration, every resource type and data source.
-pub fn provider_reference(name: &str, p: &ProviderSchema) -> String {
+/// Markdown for one provider: its configuration, every resource type and data source. A
+/// resource type in `supported` passes the conformance suite and is marked so; the others are
+/// marked as not yet supported.
+pub fn provider_reference(name: &str, p: &ProviderSchema, supported: &[&str]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# The `{name}` provider\n");
     let _ = writeln!(out, "<!-- Generated from the provider's schemas by `src/render/reference.rs`; run `UPDATE_DOCS=1 cargo test --test docs_reference` after changing a schema. -->\n");
@@ -76,6 +78,14 @@ pub fn provider_reference(name: &str, p: &ProviderSchema) -> String {
     for (kind, items) in [("Resource", &p.resources), ("Data source", &p.data_sources)] {
         for (type_name, s) in items {
             let _ = writeln!(out, "\n## {kind} `{type_name}`\n");
+            if kind == "Resource" {
+                let status = if supported.contains(&type_name.as_str()) {
+                    "**Supported**: passes the conformance suite (create, no diff after apply, in-place updates, replacement, import, drift, destroy)."
+                } else {
+                    "**Not yet supported**: not yet through the conformance suite."
+                };
+                let _ = writeln!(out, "{status}\n");
+            }
             if !s.description.is_empty() {
                 let _ = writeln!(out, "{}\n", s.description);
             }

@@ -1,0 +1,163 @@
+//! The emulator a conformance case runs against, behind one face: the environment for the
+//! binary, the call log, what exists, and deleting an object behind clusterform's back.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+
+use super::table::Cloud;
+use crate::common::aws::AwsEmulator;
+use crate::common::azure::AzureEmulator;
+
+pub enum Emulator {
+    Aws(AwsEmulator),
+    Azure(AzureEmulator),
+}
+
+impl Emulator {
+    pub fn start(cloud: Cloud) -> Emulator {
+        match cloud {
+            Cloud::Aws => Emulator::Aws(AwsEmulator::start()),
+            Cloud::Azure => Emulator::Azure(AzureEmulator::start()),
+        }
+    }
+
+    pub fn env(&self) -> Vec<(String, String)> {
+        match self {
+            Emulator::Aws(e) => e.env(),
+            Emulator::Azure(e) => e.env(),
+        }
+    }
+
+    pub fn calls(&self) -> BTreeMap<String, u64> {
+        match self {
+            Emulator::Aws(e) => e.calls(),
+            Emulator::Azure(e) => e.calls(),
+        }
+    }
+
+    pub fn reset_calls(&self) {
+        match self {
+            Emulator::Aws(e) => e.reset_calls(),
+            Emulator::Azure(e) => e.reset_calls(),
+        }
+    }
+
+    /// The calls since the last reset that change something, by operation.
+    pub fn mutating_calls(&self) -> BTreeMap<String, u64> {
+        self.calls()
+            .into_iter()
+            .filter(|(op, n)| *n > 0 && mutates(op))
+            .collect()
+    }
+
+    pub fn inventory(&self) -> BTreeSet<String> {
+        match self {
+            Emulator::Aws(e) => e.inventory(),
+            Emulator::Azure(e) => e.inventory(),
+        }
+    }
+
+    /// Deletes the object `attrs` describes with the cloud's own API, and waits until it is
+    /// gone, as an operator with the console would.
+    pub fn delete_outside(&self, type_name: &str, attrs: &Json) {
+        let text = |k: &str| -> String {
+            attrs[k]
+                .as_str()
+                .unwrap_or_else(|| panic!("{type_name} has no {k} in the state: {attrs}"))
+                .to_string()
+        };
+        match self {
+            Emulator::Aws(e) => {
+                let rt = tokio::runtime::Runtime::new().expect("a runtime");
+                rt.block_on(async {
+                    let ec2 = e.ec2_client().await;
+                    match type_name {
+                        "aws_vpc" => drop(
+                            ec2.delete_vpc()
+                                .vpc_id(text("id"))
+                                .send()
+                                .await
+                                .expect("DeleteVpc"),
+                        ),
+                        "aws_subnet" => drop(
+                            ec2.delete_subnet()
+                                .subnet_id(text("id"))
+                                .send()
+                                .await
+                                .expect("DeleteSubnet"),
+                        ),
+                        "aws_security_group" => drop(
+                            ec2.delete_security_group()
+                                .group_id(text("id"))
+                                .send()
+                                .await
+                                .expect("DeleteSecurityGroup"),
+                        ),
+                        "aws_vpc_security_group_ingress_rule" => drop(
+                            ec2.revoke_security_group_ingress()
+                                .group_id(text("security_group_id"))
+                                .security_group_rule_ids(text("security_group_rule_id"))
+                                .send()
+                                .await
+                                .expect("RevokeSecurityGroupIngress"),
+                        ),
+                        "aws_eks_cluster" => {
+                            let eks = e.eks_client().await;
+                            let name = text("name");
+                            eks.delete_cluster()
+                                .name(&name)
+                                .send()
+                                .await
+                                .expect("DeleteCluster");
+                            let started = Instant::now();
+                            while eks.describe_cluster().name(&name).send().await.is_ok() {
+                                assert!(
+                                    started.elapsed() < Duration::from_secs(30),
+                                    "{name} is still there"
+                                );
+                                tokio::time::sleep(Duration::from_millis(100)).await;
+                            }
+                        }
+                        other => {
+                            panic!("the conformance harness cannot delete {other} yet: add it here")
+                        }
+                    }
+                });
+            }
+            Emulator::Azure(e) => {
+                let id = text("id");
+                let (status, body) = e.arm("DELETE", &id, None);
+                assert!(
+                    matches!(status, 200 | 202 | 204),
+                    "DELETE {id}: {status} {body}"
+                );
+                let gone = e.wait_settled(&id, Duration::from_secs(30));
+                assert!(gone.is_null(), "{id} is still there: {gone}");
+            }
+        }
+        self.reset_calls();
+    }
+}
+
+/// Whether an operation of the call log changes something: reads, token requests and the
+/// polling of long-running operations do not.
+fn mutates(op: &str) -> bool {
+    let verb = op.rsplit('_').next().unwrap_or(op);
+    let reads = ["Describe", "Get", "List"];
+    !reads.iter().any(|r| verb.starts_with(r))
+        && !matches!(op, "Token" | "OperationStatus" | "OperationResult")
+}
+
+#[test]
+fn reads_and_polling_do_not_count_as_changes() {
+    assert!(!mutates("DescribeVpcs"));
+    assert!(!mutates("ManagedClusters_Get"));
+    assert!(!mutates("ManagedClusters_ListByResourceGroup"));
+    assert!(!mutates("GetCallerIdentity"));
+    assert!(!mutates("OperationStatus"));
+    assert!(mutates("CreateTags"));
+    assert!(mutates("ManagedClusters_CreateOrUpdate"));
+    assert!(mutates("ManagedClusters_UpdateTags"));
+}

@@ -1,0 +1,593 @@
+//! The conformance table: for every resource type that clusterform supports, sample
+//! configurations and the API calls its changes are documented to make. `tests/conformance.rs`
+//! runs each row through the harness; `tests/docs_reference.rs` marks the types listed here as
+//! supported in docs/providers/. Plain data, so both can include it.
+
+/// Which emulator a type runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cloud {
+    Aws,
+    Azure,
+}
+
+/// One edit of the full configuration: `from` is replaced by `to` in the resource's text.
+pub struct Change {
+    /// The attribute the edit changes, as the plan names it.
+    pub attribute: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    /// For an in-place change: every mutating API call it makes, with how often. Reads
+    /// (Describe*, Get*, List*, ARM GETs and operation polling) are not counted.
+    pub calls: &'static [(&'static str, u64)],
+}
+
+pub struct Case {
+    pub type_name: &'static str,
+    pub cloud: Cloud,
+    /// What the resource needs around it: the provider block and the objects it refers to.
+    pub setup: &'static str,
+    /// `resource "<type>" "under_test"` with only the required arguments.
+    pub minimal: &'static str,
+    /// `resource "<type>" "under_test"` with every argument the type supports set.
+    pub full: &'static str,
+    pub in_place: &'static [Change],
+    /// In-place changes that cannot be undone (a version upgrade): after each, the harness
+    /// recreates the object from the full configuration.
+    pub one_way: &'static [Change],
+    pub force_new: &'static [Change],
+    /// The documented import ID, with `{attribute}` filled in from the state.
+    pub import_id: &'static str,
+    /// `resource "<type>" "many"` with `count = 2`, for the batched refresh.
+    pub counted: &'static str,
+    /// The read calls one refresh of the two counted instances makes, exactly.
+    pub refresh_calls: &'static [(&'static str, u64)],
+    /// The body of `data "<type>" "found"` that looks up the object under test, for types
+    /// with a data source of the same name.
+    pub lookup: &'static str,
+}
+
+const AWS: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+"#;
+
+const AWS_VPC: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "net" {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+}
+"#;
+
+const AWS_GROUP: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "net" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_security_group" "web" {
+  name   = "web"
+  vpc_id = aws_vpc.net.id
+}
+
+resource "aws_security_group" "other" {
+  name   = "other"
+  vpc_id = aws_vpc.net.id
+}
+"#;
+
+const AWS_SUBNETS: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "net" {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "us-east-1b"
+}
+"#;
+
+const AZURE: &str = r#"provider "azurerm" {
+  features {}
+}
+"#;
+
+const TAG_CHANGE: (&str, &str) = ("team = \"infra\"", "team = \"platform\"");
+
+pub const CASES: &[Case] = &[
+    Case {
+        type_name: "aws_vpc",
+        cloud: Cloud::Aws,
+        setup: AWS,
+        minimal: r#"resource "aws_vpc" "under_test" {
+  cidr_block = "10.10.0.0/16"
+}
+"#,
+        full: r#"resource "aws_vpc" "under_test" {
+  cidr_block           = "10.10.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "enable_dns_hostnames",
+                from: "enable_dns_hostnames = true",
+                to: "enable_dns_hostnames = false",
+                calls: &[("ModifyVpcAttribute", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("CreateTags", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[Change {
+            attribute: "cidr_block",
+            from: "10.10.0.0/16",
+            to: "10.20.0.0/16",
+            calls: &[],
+        }],
+        import_id: "{id}",
+        counted: r#"resource "aws_vpc" "many" {
+  count      = 2
+  cidr_block = "10.${count.index + 30}.0.0/16"
+}
+"#,
+        refresh_calls: &[("DescribeVpcs", 1)],
+        lookup: r#"  id = aws_vpc.under_test.id
+"#,
+    },
+    Case {
+        type_name: "aws_subnet",
+        cloud: Cloud::Aws,
+        setup: AWS_VPC,
+        minimal: r#"resource "aws_subnet" "under_test" {
+  vpc_id     = aws_vpc.net.id
+  cidr_block = "10.0.1.0/24"
+}
+"#,
+        full: r#"resource "aws_subnet" "under_test" {
+  vpc_id                  = aws_vpc.net.id
+  cidr_block              = "10.0.1.0/24"
+  availability_zone       = "us-east-1a"
+  map_public_ip_on_launch = true
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "map_public_ip_on_launch",
+                from: "map_public_ip_on_launch = true",
+                to: "map_public_ip_on_launch = false",
+                calls: &[("ModifySubnetAttribute", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("CreateTags", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "cidr_block",
+                from: "10.0.1.0/24",
+                to: "10.0.9.0/24",
+                calls: &[],
+            },
+            Change {
+                attribute: "availability_zone",
+                from: "us-east-1a",
+                to: "us-east-1b",
+                calls: &[],
+            },
+        ],
+        import_id: "{id}",
+        counted: r#"resource "aws_subnet" "many" {
+  count      = 2
+  vpc_id     = aws_vpc.net.id
+  cidr_block = "10.0.${count.index + 100}.0/24"
+}
+"#,
+        refresh_calls: &[("DescribeSubnets", 1)],
+        lookup: r#"  id = aws_subnet.under_test.id
+"#,
+    },
+    Case {
+        type_name: "aws_security_group",
+        cloud: Cloud::Aws,
+        setup: AWS_VPC,
+        minimal: r#"resource "aws_security_group" "under_test" {
+  name   = "conformance"
+  vpc_id = aws_vpc.net.id
+}
+"#,
+        full: r#"resource "aws_security_group" "under_test" {
+  name        = "conformance"
+  description = "Conformance group"
+  vpc_id      = aws_vpc.net.id
+
+  ingress {
+    description = "HTTPS from the VPC"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/16"]
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "ingress",
+                from: "cidr_blocks = [\"10.0.0.0/16\"]",
+                to: "cidr_blocks = [\"10.1.0.0/16\"]",
+                calls: &[
+                    ("AuthorizeSecurityGroupIngress", 1),
+                    ("RevokeSecurityGroupIngress", 1),
+                ],
+            },
+            Change {
+                attribute: "egress",
+                from: "cidr_blocks = [\"0.0.0.0/0\"]",
+                to: "cidr_blocks = [\"10.0.0.0/8\"]",
+                calls: &[
+                    ("AuthorizeSecurityGroupEgress", 1),
+                    ("RevokeSecurityGroupEgress", 1),
+                ],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("CreateTags", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "name",
+                from: "name        = \"conformance\"",
+                to: "name        = \"renamed\"",
+                calls: &[],
+            },
+            Change {
+                attribute: "description",
+                from: "Conformance group",
+                to: "Another description",
+                calls: &[],
+            },
+        ],
+        import_id: "{id}",
+        counted: r#"resource "aws_security_group" "many" {
+  count  = 2
+  name   = "many-${count.index}"
+  vpc_id = aws_vpc.net.id
+}
+"#,
+        refresh_calls: &[("DescribeSecurityGroups", 1)],
+        lookup: r#"  id = aws_security_group.under_test.id
+"#,
+    },
+    Case {
+        type_name: "aws_vpc_security_group_ingress_rule",
+        cloud: Cloud::Aws,
+        setup: AWS_GROUP,
+        minimal: r#"resource "aws_vpc_security_group_ingress_rule" "under_test" {
+  security_group_id = aws_security_group.web.id
+  ip_protocol       = "-1"
+  cidr_ipv4         = "10.0.0.0/16"
+}
+"#,
+        full: r#"resource "aws_vpc_security_group_ingress_rule" "under_test" {
+  security_group_id = aws_security_group.web.id
+  description       = "HTTPS from the VPC"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "10.0.0.0/16"
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "description",
+                from: "HTTPS from the VPC",
+                to: "HTTPS from anywhere in the VPC",
+                calls: &[("ModifySecurityGroupRules", 1)],
+            },
+            Change {
+                attribute: "cidr_ipv4",
+                from: "10.0.0.0/16",
+                to: "10.9.0.0/16",
+                calls: &[("ModifySecurityGroupRules", 1)],
+            },
+            Change {
+                attribute: "from_port",
+                from: "from_port         = 443",
+                to: "from_port         = 442",
+                calls: &[("ModifySecurityGroupRules", 1)],
+            },
+            Change {
+                attribute: "ip_protocol",
+                from: "ip_protocol       = \"tcp\"",
+                to: "ip_protocol       = \"udp\"",
+                calls: &[("ModifySecurityGroupRules", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("CreateTags", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "security_group_id",
+                from: "aws_security_group.web.id",
+                to: "aws_security_group.other.id",
+                calls: &[],
+            },
+            // ModifySecurityGroupRules keeps the kind of source: a CIDR rule stays one.
+            Change {
+                attribute: "cidr_ipv4",
+                from: "cidr_ipv4         = \"10.0.0.0/16\"",
+                to: "referenced_security_group_id = aws_security_group.other.id",
+                calls: &[],
+            },
+        ],
+        import_id: "{security_group_rule_id}",
+        counted: r#"resource "aws_vpc_security_group_ingress_rule" "many" {
+  count             = 2
+  security_group_id = aws_security_group.web.id
+  ip_protocol       = "tcp"
+  from_port         = 8000 + count.index
+  to_port           = 8000 + count.index
+  cidr_ipv4         = "10.0.0.0/16"
+}
+"#,
+        refresh_calls: &[("DescribeSecurityGroupRules", 1)],
+        lookup: "",
+    },
+    Case {
+        type_name: "aws_eks_cluster",
+        cloud: Cloud::Aws,
+        setup: AWS_SUBNETS,
+        minimal: r#"resource "aws_eks_cluster" "under_test" {
+  name     = "conformance"
+  role_arn = "arn:aws:iam::123456789012:role/eks-cluster"
+
+  vpc_config {
+    subnet_ids = [aws_subnet.a.id, aws_subnet.b.id]
+  }
+}
+"#,
+        full: r#"resource "aws_eks_cluster" "under_test" {
+  name                      = "conformance"
+  role_arn                  = "arn:aws:iam::123456789012:role/eks-cluster"
+  version                   = "1.31"
+  enabled_cluster_log_types = ["api", "audit"]
+
+  vpc_config {
+    subnet_ids              = [aws_subnet.a.id, aws_subnet.b.id]
+    endpoint_private_access = true
+    endpoint_public_access  = true
+    public_access_cidrs     = ["203.0.113.0/24"]
+  }
+
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "public_access_cidrs",
+                from: "[\"203.0.113.0/24\"]",
+                to: "[\"198.51.100.0/24\"]",
+                calls: &[("UpdateClusterConfig", 1)],
+            },
+            Change {
+                attribute: "enabled_cluster_log_types",
+                from: "[\"api\", \"audit\"]",
+                to: "[\"api\"]",
+                calls: &[("UpdateClusterConfig", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("TagResource", 1)],
+            },
+        ],
+        one_way: &[Change {
+            attribute: "version",
+            from: "\"1.31\"",
+            to: "\"1.32\"",
+            calls: &[("UpdateClusterVersion", 1)],
+        }],
+        force_new: &[Change {
+            attribute: "role_arn",
+            from: "role/eks-cluster",
+            to: "role/eks-cluster-2",
+            calls: &[],
+        }],
+        import_id: "{name}",
+        counted: r#"resource "aws_eks_cluster" "many" {
+  count    = 2
+  name     = "many-${count.index}"
+  role_arn = "arn:aws:iam::123456789012:role/eks-cluster"
+
+  vpc_config {
+    subnet_ids = [aws_subnet.a.id, aws_subnet.b.id]
+  }
+}
+"#,
+        // EKS has no batch describe: one DescribeCluster per cluster, made concurrently.
+        refresh_calls: &[("DescribeCluster", 2)],
+        lookup: r#"  name = aws_eks_cluster.under_test.name
+"#,
+    },
+    Case {
+        type_name: "azurerm_kubernetes_cluster",
+        cloud: Cloud::Azure,
+        setup: AZURE,
+        minimal: r#"resource "azurerm_kubernetes_cluster" "under_test" {
+  name                = "conformance"
+  location            = "westeurope"
+  resource_group_name = "rg-conformance"
+  dns_prefix          = "conformance"
+
+  default_node_pool {
+    name       = "system"
+    vm_size    = "Standard_D2s_v5"
+    node_count = 1
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+}
+"#,
+        full: r#"resource "azurerm_kubernetes_cluster" "under_test" {
+  name                = "conformance"
+  location            = "westeurope"
+  resource_group_name = "rg-conformance"
+  dns_prefix          = "conformance"
+  sku_tier            = "Standard"
+
+  default_node_pool {
+    name       = "system"
+    vm_size    = "Standard_D2s_v5"
+    node_count = 2
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+
+  api_server_access_profile {
+    authorized_ip_ranges = ["203.0.113.0/24"]
+  }
+
+  tags = {
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "authorized_ip_ranges",
+                from: "[\"203.0.113.0/24\"]",
+                to: "[\"198.51.100.0/24\"]",
+                calls: &[("ManagedClusters_CreateOrUpdate", 1)],
+            },
+            Change {
+                attribute: "sku_tier",
+                from: "\"Standard\"",
+                to: "\"Free\"",
+                calls: &[("ManagedClusters_CreateOrUpdate", 1)],
+            },
+            Change {
+                attribute: "node_count",
+                from: "node_count = 2",
+                to: "node_count = 3",
+                calls: &[("ManagedClusters_CreateOrUpdate", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("ManagedClusters_UpdateTags", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "location",
+                from: "\"westeurope\"",
+                to: "\"northeurope\"",
+                calls: &[],
+            },
+            Change {
+                attribute: "dns_prefix",
+                from: "dns_prefix          = \"conformance\"",
+                to: "dns_prefix          = \"renamed\"",
+                calls: &[],
+            },
+        ],
+        import_id: "{id}",
+        counted: r#"resource "azurerm_kubernetes_cluster" "many" {
+  count               = 2
+  name                = "many-${count.index}"
+  location            = "westeurope"
+  resource_group_name = "rg-conformance"
+  dns_prefix          = "many-${count.index}"
+
+  default_node_pool {
+    name       = "system"
+    vm_size    = "Standard_D2s_v5"
+    node_count = 1
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+}
+"#,
+        // ARM has no batch read of named resources: one GET per cluster, made concurrently.
+        refresh_calls: &[("ManagedClusters_Get", 2)],
+        lookup: r#"  name                = azurerm_kubernetes_cluster.under_test.name
+  resource_group_name = azurerm_kubernetes_cluster.under_test.resource_group_name
+"#,
+    },
+];
+
+/// The resource types that pass the conformance suite.
+pub fn supported() -> Vec<&'static str> {
+    CASES.iter().map(|c| c.type_name).collect()
+}
