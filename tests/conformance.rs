@@ -44,6 +44,16 @@ fn aws_eks_cluster() {
 }
 
 #[test]
+fn aws_iam_role() {
+    harness::conform(case("aws_iam_role"));
+}
+
+#[test]
+fn aws_iam_role_policy_attachment() {
+    harness::conform(case("aws_iam_role_policy_attachment"));
+}
+
+#[test]
 fn azurerm_kubernetes_cluster() {
     harness::conform(case("azurerm_kubernetes_cluster"));
 }

@@ -57,6 +57,9 @@ def build_app(args: argparse.Namespace) -> control.ControlApp:
 
         eks_documented.install(eks_lifecycle.Timings(**timings))
         ec2_rules.install()
+        # Every AWS account has the AWS managed policies (AmazonEKSClusterPolicy, ...);
+        # moto only attaches them when told to load them.
+        os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     control.install_call_hook()
     settings = control.ControlSettings(
         mode="plain" if args.plain else "documented",

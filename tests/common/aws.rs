@@ -65,8 +65,22 @@ impl AwsEmulator {
         aws_sdk_ec2::Client::from_conf(conf)
     }
 
+    /// An IAM client talking to this emulator.
+    pub async fn iam_client(&self) -> aws_sdk_iam::Client {
+        let creds =
+            aws_sdk_iam::config::Credentials::new("testing", "testing", None, None, "tests");
+        let conf = aws_sdk_iam::Config::builder()
+            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+            .region(aws_sdk_iam::config::Region::new("us-east-1"))
+            .credentials_provider(creds)
+            .endpoint_url(self.url())
+            .build();
+        aws_sdk_iam::Client::from_conf(conf)
+    }
+
     /// What the emulator holds, as `kind:id`: EKS clusters (`eks:NAME`), VPCs, subnets,
-    /// security groups other than the VPCs' own `default` ones, and ingress rules.
+    /// security groups other than the VPCs' own `default` ones, ingress rules, IAM roles
+    /// (`role:NAME`) and the policies attached to them (`attachment:ROLE/ARN`).
     pub fn inventory(&self) -> std::collections::BTreeSet<String> {
         let rt = tokio::runtime::Runtime::new().expect("a runtime");
         rt.block_on(async {
@@ -98,6 +112,24 @@ impl AwsEmulator {
                 // Every VPC comes with a group named default; it is the VPC's, not ours.
                 if g.group_name() != Some("default") {
                     out.insert(format!("sg:{}", g.group_id().unwrap_or_default()));
+                }
+            }
+            let iam = self.iam_client().await;
+            let roles = iam.list_roles().send().await.expect("ListRoles");
+            for r in roles.roles() {
+                out.insert(format!("role:{}", r.role_name()));
+                let attached = iam
+                    .list_attached_role_policies()
+                    .role_name(r.role_name())
+                    .send()
+                    .await
+                    .expect("ListAttachedRolePolicies");
+                for p in attached.attached_policies() {
+                    out.insert(format!(
+                        "attachment:{}/{}",
+                        r.role_name(),
+                        p.policy_arn().unwrap_or_default()
+                    ));
                 }
             }
             let rules = ec2

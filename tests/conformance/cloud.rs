@@ -103,6 +103,23 @@ impl Emulator {
                                 .await
                                 .expect("RevokeSecurityGroupIngress"),
                         ),
+                        "aws_iam_role" => {
+                            let iam = e.iam_client().await;
+                            iam.delete_role()
+                                .role_name(text("name"))
+                                .send()
+                                .await
+                                .expect("DeleteRole");
+                        }
+                        "aws_iam_role_policy_attachment" => {
+                            let iam = e.iam_client().await;
+                            iam.detach_role_policy()
+                                .role_name(text("role"))
+                                .policy_arn(text("policy_arn"))
+                                .send()
+                                .await
+                                .expect("DetachRolePolicy");
+                        }
                         "aws_eks_cluster" => {
                             let eks = e.eks_client().await;
                             let name = text("name");

@@ -28,7 +28,8 @@ pub struct Case {
     pub setup: &'static str,
     /// `resource "<type>" "under_test"` with only the required arguments.
     pub minimal: &'static str,
-    /// `resource "<type>" "under_test"` with every argument the type supports set.
+    /// `resource "<type>" "under_test"` with every argument the type supports set (settings
+    /// of clusterform's own that import cannot read go in an in-place change instead).
     pub full: &'static str,
     pub in_place: &'static [Change],
     /// In-place changes that cannot be undone (a version upgrade): after each, the harness
@@ -101,6 +102,52 @@ resource "aws_subnet" "b" {
   vpc_id            = aws_vpc.net.id
   cidr_block        = "10.0.2.0/24"
   availability_zone = "us-east-1b"
+}
+"#;
+
+const AWS_POLICIES: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+data "aws_iam_policy_document" "eks" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["eks.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "ec2" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+"#;
+
+const AWS_ROLES: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_iam_role" "eks" {
+  name = "eks-cluster"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "eks.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_role" "other" {
+  name = "other"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "eks.amazonaws.com" } }]
+  })
 }
 "#;
 
@@ -471,6 +518,141 @@ pub const CASES: &[Case] = &[
         refresh_calls: &[("DescribeCluster", 2)],
         lookup: r#"  name = aws_eks_cluster.under_test.name
 "#,
+    },
+    Case {
+        type_name: "aws_iam_role",
+        cloud: Cloud::Aws,
+        setup: AWS_POLICIES,
+        // No name: IAM gets a generated one, as in Terraform.
+        minimal: r#"resource "aws_iam_role" "under_test" {
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "eks.amazonaws.com" } }]
+  })
+}
+"#,
+        full: r#"resource "aws_iam_role" "under_test" {
+  name                  = "conformance"
+  path                  = "/eks/"
+  description           = "Conformance role"
+  assume_role_policy    = data.aws_iam_policy_document.eks.json
+  max_session_duration  = 7200
+  permissions_boundary  = "arn:aws:iam::aws:policy/PowerUserAccess"
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "assume_role_policy",
+                from: "data.aws_iam_policy_document.eks.json",
+                to: "data.aws_iam_policy_document.ec2.json",
+                calls: &[("UpdateAssumeRolePolicy", 1)],
+            },
+            Change {
+                attribute: "description",
+                from: "Conformance role",
+                to: "Another description",
+                calls: &[("UpdateRole", 1)],
+            },
+            Change {
+                attribute: "max_session_duration",
+                from: "7200",
+                to: "3600",
+                calls: &[("UpdateRole", 1)],
+            },
+            // A setting of clusterform's own (IAM does not hold it, so import cannot read
+            // it): changing it plans an update that calls nothing.
+            Change {
+                attribute: "force_detach_policies",
+                from: "  max_session_duration  = 7200\n",
+                to: "  max_session_duration  = 7200\n  force_detach_policies = true\n",
+                calls: &[],
+            },
+            Change {
+                attribute: "permissions_boundary",
+                from: "PowerUserAccess",
+                to: "ReadOnlyAccess",
+                calls: &[("PutRolePermissionsBoundary", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("TagRole", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "name",
+                from: "\"conformance\"\n  path",
+                to: "\"renamed\"\n  path",
+                calls: &[],
+            },
+            Change {
+                attribute: "path",
+                from: "\"/eks/\"",
+                to: "\"/other/\"",
+                calls: &[],
+            },
+        ],
+        import_id: "{name}",
+        counted: r#"resource "aws_iam_role" "many" {
+  count = 2
+  name  = "many-${count.index}"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "eks.amazonaws.com" } }]
+  })
+}
+"#,
+        // IAM has no batch read: one GetRole per role, made concurrently.
+        refresh_calls: &[("GetRole", 2)],
+        lookup: "",
+    },
+    Case {
+        type_name: "aws_iam_role_policy_attachment",
+        cloud: Cloud::Aws,
+        setup: AWS_ROLES,
+        minimal: r#"resource "aws_iam_role_policy_attachment" "under_test" {
+  role       = aws_iam_role.eks.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
+}
+"#,
+        full: r#"resource "aws_iam_role_policy_attachment" "under_test" {
+  role       = aws_iam_role.eks.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
+}
+"#,
+        in_place: &[],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "policy_arn",
+                from: "AmazonEKSClusterPolicy",
+                to: "AmazonEKSVPCResourceController",
+                calls: &[],
+            },
+            Change {
+                attribute: "role",
+                from: "aws_iam_role.eks.name",
+                to: "aws_iam_role.other.name",
+                calls: &[],
+            },
+        ],
+        import_id: "{id}",
+        counted: r#"resource "aws_iam_role_policy_attachment" "many" {
+  count      = 2
+  role       = aws_iam_role.eks.name
+  policy_arn = ["arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"][count.index]
+}
+"#,
+        // Both attachments are on one role: one ListAttachedRolePolicies reads them.
+        refresh_calls: &[("ListAttachedRolePolicies", 1)],
+        lookup: "",
     },
     Case {
         type_name: "azurerm_kubernetes_cluster",

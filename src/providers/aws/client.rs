@@ -27,6 +27,7 @@ pub struct AwsSettings {
     pub eks_endpoint: Option<String>,
     pub ec2_endpoint: Option<String>,
     pub sts_endpoint: Option<String>,
+    pub iam_endpoint: Option<String>,
     pub default_tags: BTreeMap<String, String>,
 }
 
@@ -40,6 +41,7 @@ impl AwsSettings {
             eks_endpoint: s(endpoints.and_then(|e| e.get("eks"))),
             ec2_endpoint: s(endpoints.and_then(|e| e.get("ec2"))),
             sts_endpoint: s(endpoints.and_then(|e| e.get("sts"))),
+            iam_endpoint: s(endpoints.and_then(|e| e.get("iam"))),
             default_tags: v
                 .get("default_tags")
                 .and_then(|d| d.get("tags"))
@@ -172,6 +174,7 @@ fn origin(uri: &str) -> String {
 pub struct Clients {
     pub eks: aws_sdk_eks::Client,
     pub ec2: aws_sdk_ec2::Client,
+    pub iam: aws_sdk_iam::Client,
     pub region: String,
     pub calls: Arc<CallCounter>,
     /// The provider's `default_tags`, merged under every taggable object's own tags.
@@ -223,9 +226,14 @@ pub async fn connect(settings: &AwsSettings) -> Result<Clients, Diagnostic> {
     if let Some(url) = &settings.ec2_endpoint {
         ec2 = ec2.endpoint_url(url);
     }
+    let mut iam = aws_sdk_iam::config::Builder::from(&sdk).interceptor(counting());
+    if let Some(url) = &settings.iam_endpoint {
+        iam = iam.endpoint_url(url);
+    }
     Ok(Clients {
         eks: aws_sdk_eks::Client::from_conf(eks.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
+        iam: aws_sdk_iam::Client::from_conf(iam.build()),
         region,
         calls,
         default_tags: settings.default_tags.clone(),

@@ -31,7 +31,7 @@ pub fn object(fields: &[(&str, Type)]) -> Type {
 
 pub fn provider() -> Schema {
     Schema::new()
-        .describe("Amazon Web Services: EKS clusters and the VPC networking they run in.")
+        .describe("Amazon Web Services: EKS clusters, the VPC networking they run in, and their IAM roles.")
         .attr("region", Attribute::optional(Type::String).describe("The AWS region, such as eu-west-1; else AWS_REGION or the profile's region."))
         .attr("profile", Attribute::optional(Type::String).describe("A named profile from the shared config and credentials files."))
         .block(
@@ -40,6 +40,7 @@ pub fn provider() -> Schema {
                 Schema::new()
                     .attr("eks", Attribute::optional(Type::String).describe("Endpoint URL for EKS, such as a local emulator."))
                     .attr("ec2", Attribute::optional(Type::String).describe("Endpoint URL for EC2."))
+                    .attr("iam", Attribute::optional(Type::String).describe("Endpoint URL for IAM."))
                     .attr("sts", Attribute::optional(Type::String).describe("Accepted for compatibility with Terraform configurations; clusterform makes no STS calls of its own (AWS_ENDPOINT_URL_STS still applies to credential providers that use STS).")),
             )
             .describe("Per-service endpoint overrides (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> also work)."),

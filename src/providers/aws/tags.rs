@@ -32,10 +32,21 @@ pub fn taggable(s: Schema) -> Schema {
 /// Splits EC2 tags into (own tags, all tags), leaving out defaults the provider added and
 /// the creation mark, which is clusterform's and not the configuration's.
 pub fn tag_values(tags: &[Tag], default_tags: &BTreeMap<String, String>) -> (Value, Value) {
+    split_tags(
+        tags.iter()
+            .filter_map(|t| Some((t.key()?, t.value().unwrap_or("")))),
+        default_tags,
+    )
+}
+
+/// [`tag_values`] for any service's tags, as key and value pairs.
+pub fn split_tags<'a>(
+    tags: impl Iterator<Item = (&'a str, &'a str)>,
+    default_tags: &BTreeMap<String, String>,
+) -> (Value, Value) {
     let all: BTreeMap<String, Value> = tags
-        .iter()
-        .filter(|t| t.key() != Some(CREATION_TAG))
-        .filter_map(|t| Some((t.key()?.to_string(), Value::from(t.value().unwrap_or("")))))
+        .filter(|(k, _)| *k != CREATION_TAG)
+        .map(|(k, v)| (k.to_string(), Value::from(v)))
         .collect();
     let own: BTreeMap<String, Value> = all
         .iter()
@@ -73,26 +84,12 @@ pub async fn sync_tags(
     prior: Option<&Value>,
     tags_all: Option<&Value>,
 ) -> Result<(), Diagnostic> {
-    let map = |v: Option<&Value>| -> BTreeMap<String, String> {
-        v.and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let (old, new) = (map(prior), map(tags_all));
-    let set: Vec<Tag> = new
+    let (set, gone) = tag_changes(prior, tags_all);
+    let set: Vec<Tag> = set
         .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
-    let gone: Vec<Tag> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .map(|k| Tag::builder().key(k).build())
-        .collect();
+    let gone: Vec<Tag> = gone.iter().map(|k| Tag::builder().key(k).build()).collect();
     if !set.is_empty() {
         c.ec2
             .create_tags()
@@ -112,6 +109,37 @@ pub async fn sync_tags(
             .map_err(|e| describe(ec2("DeleteTags", id), &e))?;
     }
     Ok(())
+}
+
+/// What turns the tags `prior` into `tags_all`: the tags to set (new or changed values) and
+/// the keys to remove.
+pub fn tag_changes(
+    prior: Option<&Value>,
+    tags_all: Option<&Value>,
+) -> (Vec<(String, String)>, Vec<String>) {
+    let (old, new) = (string_map(prior), string_map(tags_all));
+    let set = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let gone = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
+    (set, gone)
+}
+
+/// A map of strings (tags) as plain strings.
+pub fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
+    v.and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Finds VPCs or subnets by tags, for data sources.

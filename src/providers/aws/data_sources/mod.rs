@@ -2,6 +2,7 @@
 //! exist already, to build on them.
 
 mod eks_cluster;
+mod iam_policy_document;
 mod security_group;
 mod subnet;
 mod vpc;
@@ -14,6 +15,7 @@ use crate::value::Value;
 /// Every data source of the provider.
 pub const ALL: &[&dyn DataSource<Clients>] = &[
     &eks_cluster::EksCluster,
+    &iam_policy_document::IamPolicyDocument,
     &security_group::SecurityGroup,
     &subnet::Subnet,
     &vpc::Vpc,

@@ -2,6 +2,8 @@
 //! Adding a type: write its module (see `vpc.rs` for the shape) and add it to [`ALL`].
 
 pub mod eks_cluster;
+pub mod iam_role;
+pub mod iam_role_policy_attachment;
 pub mod security_group;
 pub mod subnet;
 pub mod vpc;
@@ -15,6 +17,8 @@ use crate::value::Value;
 /// Every resource type of the provider.
 pub const ALL: &[&dyn ResourceType<Clients>] = &[
     &eks_cluster::EksCluster,
+    &iam_role::IamRole,
+    &iam_role_policy_attachment::RolePolicyAttachment,
     &security_group::SecurityGroup,
     &subnet::Subnet,
     &vpc::Vpc,
@@ -25,6 +29,15 @@ pub const ALL: &[&dyn ResourceType<Clients>] = &[
 pub fn ec2<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
     Request {
         service: "EC2",
+        operation,
+        target,
+    }
+}
+
+/// An IAM request, for errors.
+pub fn iam<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
+    Request {
+        service: "IAM",
         operation,
         target,
     }
