@@ -152,6 +152,12 @@ pub async fn apply(
             run.push(d);
         }
     }
+    let failed = lock(&run.diags).has_errors();
+    if plan.mode == PlanMode::Destroy && plan.targets.is_empty() && !interrupted && !failed {
+        if let Err(d) = exec.writer.forget_data_sources().await {
+            run.push(d);
+        }
+    }
     exec.save_outputs().await;
     let (added, changed, destroyed) = *lock(&exec.counts);
     let diagnostics = std::mem::take(&mut *lock(&run.diags));

@@ -160,6 +160,20 @@ impl StateWriter {
         .await
     }
 
+    /// Forgets what data sources read, once a destroy has deleted every managed object: as in
+    /// Terraform, a destroyed configuration leaves an empty state.
+    pub async fn forget_data_sources(&self) -> Result<(), Diagnostic> {
+        self.change(|state| {
+            let before = state.resources.len();
+            let managed_left = state.resources.iter().any(|r| r.mode != "data");
+            if !managed_left {
+                state.resources.retain(|r| r.mode != "data");
+            }
+            state.resources.len() != before
+        })
+        .await
+    }
+
     /// Forgets pending creates for which nothing was made (a destroy found no object), in
     /// one save.
     pub async fn forget_pending(&self, addrs: &[InstanceAddr]) -> Result<(), Diagnostic> {
