@@ -62,7 +62,7 @@ enum Failure {
 }
 
 /// The create operation of a resource type, and the failures it can meet; nothing for types
-/// that make no remote object (`terraform_data`, `time_sleep`).
+/// that make no remote object (`terraform_data`, `time_sleep`, `aws_iam_policy_document`).
 fn create_operation(type_name: &str) -> Option<(&'static str, &'static [Failure])> {
     const CALL: &[Failure] = &[Failure::Refused, Failure::ServerErrors];
     const LONG: &[Failure] = &[
@@ -76,6 +76,8 @@ fn create_operation(type_name: &str) -> Option<(&'static str, &'static [Failure]
         "aws_security_group" => ("CreateSecurityGroup", CALL),
         "aws_vpc_security_group_ingress_rule" => ("AuthorizeSecurityGroupIngress", CALL),
         "aws_eks_cluster" => ("CreateCluster", LONG),
+        "aws_iam_role" => ("CreateRole", CALL),
+        "aws_iam_role_policy_attachment" => ("AttachRolePolicy", CALL),
         "azurerm_kubernetes_cluster" => ("ManagedClusters_CreateOrUpdate", LONG),
         _ => return None,
     })

@@ -7,13 +7,16 @@ provider "aws" {
 
 resource "aws_eks_cluster" "this" {
   name     = var.cluster_name
-  role_arn = var.cluster_role_arn
+  role_arn = aws_iam_role.cluster.arn
 
   vpc_config {
     subnet_ids              = aws_subnet.private[*].id
     endpoint_public_access  = false
     endpoint_private_access = true
   }
+
+  # EKS needs the policy on its role while it creates the cluster, and until it has deleted it.
+  depends_on = [aws_iam_role_policy_attachment.cluster]
 }
 
 # The bastion's own group; its instances (or Session Manager sessions) run kubectl.

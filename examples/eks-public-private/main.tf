@@ -13,7 +13,7 @@ variable "admin_cidrs" {
 
 resource "aws_eks_cluster" "this" {
   name     = var.cluster_name
-  role_arn = var.cluster_role_arn
+  role_arn = aws_iam_role.cluster.arn
 
   vpc_config {
     subnet_ids              = aws_subnet.private[*].id
@@ -21,6 +21,9 @@ resource "aws_eks_cluster" "this" {
     endpoint_private_access = true
     public_access_cidrs     = var.admin_cidrs
   }
+
+  # EKS needs the policy on its role while it creates the cluster, and until it has deleted it.
+  depends_on = [aws_iam_role_policy_attachment.cluster]
 }
 
 output "endpoint" {

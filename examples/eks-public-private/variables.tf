@@ -14,9 +14,3 @@ variable "vpc_cidr" {
   default     = "10.20.0.0/16"
   description = "Address range of the VPC."
 }
-
-variable "cluster_role_arn" {
-  type        = string
-  default     = "arn:aws:iam::123456789012:role/eks-cluster"
-  description = "IAM role EKS uses to manage the cluster (must trust eks.amazonaws.com)."
-}

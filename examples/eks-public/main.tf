@@ -7,11 +7,14 @@ provider "aws" {
 
 resource "aws_eks_cluster" "this" {
   name     = var.cluster_name
-  role_arn = var.cluster_role_arn
+  role_arn = aws_iam_role.cluster.arn
 
   vpc_config {
     subnet_ids = aws_subnet.private[*].id
   }
+
+  # EKS needs the policy on its role while it creates the cluster, and until it has deleted it.
+  depends_on = [aws_iam_role_policy_attachment.cluster]
 }
 
 output "endpoint" {

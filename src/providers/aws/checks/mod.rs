@@ -5,6 +5,7 @@
 //! Related objects are found through the plan's dependencies (cluster → subnets → VPC) when
 //! they are managed here, or looked up live when they exist already.
 
+mod cluster_role_trust;
 mod private_api_reachable;
 mod private_endpoint_dns;
 
@@ -21,6 +22,7 @@ pub fn check_offline(planned: &[PlannedInstance<'_>]) -> Diagnostics {
     diags.extend(private_api_reachable::private_only_cluster_has_a_way_in(
         planned,
     ));
+    diags.extend(cluster_role_trust::cluster_role_trusts_eks(planned));
     diags
 }
 
