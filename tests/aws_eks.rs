@@ -181,6 +181,50 @@ fn both_endpoints_disabled_is_refused_before_any_api_call() {
 }
 
 #[test]
+fn a_cluster_role_that_does_not_trust_eks_is_refused_before_any_api_call() {
+    let emu = AwsEmulator::start();
+    let p = project("", true);
+    let role = r#"
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "cluster" {
+  name               = "dev-cluster"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+"#;
+    p.write("iam.tf", role);
+    p.edit(
+        "cluster.tf",
+        "\"arn:aws:iam::123456789012:role/eks-cluster\"",
+        "aws_iam_role.cluster.arn",
+    );
+    emu.reset_calls();
+    run(&p, &emu, &["plan"]).failure().stderr_has(&[
+        "error: The cluster's role does not trust EKS",
+        "cluster.tf:",
+        "aws_eks_cluster.dev runs as aws_iam_role.cluster",
+        "identifiers = [\"eks.amazonaws.com\"]",
+    ]);
+    assert_eq!(
+        emu.calls().values().sum::<u64>(),
+        0,
+        "not even a read: {:?}",
+        emu.calls()
+    );
+    // The same configuration with a role EKS may assume plans.
+    p.edit("iam.tf", "ec2.amazonaws.com", "eks.amazonaws.com");
+    run(&p, &emu, &["plan"]).success();
+}
+
+#[test]
 fn a_private_endpoint_on_a_vpc_without_dns_hostnames_is_refused_at_plan_time() {
     let emu = AwsEmulator::start();
     let p = project(PRIVATE_ONLY, false);
@@ -483,4 +527,71 @@ fn throttling_is_retried() {
         "{:?}",
         emu.calls()
     );
+}
+
+#[test]
+fn account_region_partition_and_zones_are_read_as_terraform_names_them() {
+    let emu = AwsEmulator::start();
+    let p = Project::with_files(&[(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+data "aws_availability_zones" "available" {
+  state         = "available"
+  exclude_names = ["us-east-1f"]
+}
+
+output "role_arn_prefix" {
+  value = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/"
+}
+
+output "region" {
+  value = "${data.aws_region.current.region} ${data.aws_region.current.endpoint}"
+}
+
+output "zones" {
+  value = data.aws_availability_zones.available.names
+}
+"#,
+    )]);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    let out = |name: &str| {
+        let r = run(&p, &emu, &["output", "--json", name]);
+        r.success();
+        serde_json::from_str::<serde_json::Value>(&r.stdout).expect("JSON output")
+    };
+    assert_eq!(out("role_arn_prefix"), "arn:aws:iam::123456789012:role/");
+    assert_eq!(out("region"), "us-east-1 ec2.us-east-1.amazonaws.com");
+    let zones: Vec<String> = serde_json::from_value(out("zones")).expect("a list of names");
+    assert!(zones.len() >= 2, "{zones:?}");
+    assert!(zones.windows(2).all(|w| w[0] < w[1]), "sorted: {zones:?}");
+    assert!(!zones.iter().any(|z| z == "us-east-1f"), "{zones:?}");
+    assert!(
+        zones.iter().all(|z| z.starts_with("us-east-1")),
+        "{zones:?}"
+    );
+    emu.reset_calls();
+    run(&p, &emu, &["plan", "--detailed-exitcode"]).success();
+    assert_eq!(
+        emu.calls().get("GetCallerIdentity"),
+        Some(&1),
+        "{:?}",
+        emu.calls()
+    );
+    assert_eq!(
+        emu.calls().get("DescribeAvailabilityZones"),
+        Some(&1),
+        "{:?}",
+        emu.calls()
+    );
+    // As in Terraform, a destroyed configuration leaves no data source behind in the state.
+    run(&p, &emu, &["destroy", "--auto-approve"]).success();
+    assert_eq!(p.state()["resources"], serde_json::json!([]));
 }

@@ -175,6 +175,7 @@ pub struct Clients {
     pub eks: aws_sdk_eks::Client,
     pub ec2: aws_sdk_ec2::Client,
     pub iam: aws_sdk_iam::Client,
+    pub sts: aws_sdk_sts::Client,
     pub region: String,
     pub calls: Arc<CallCounter>,
     /// The provider's `default_tags`, merged under every taggable object's own tags.
@@ -230,10 +231,15 @@ pub async fn connect(settings: &AwsSettings) -> Result<Clients, Diagnostic> {
     if let Some(url) = &settings.iam_endpoint {
         iam = iam.endpoint_url(url);
     }
+    let mut sts = aws_sdk_sts::config::Builder::from(&sdk).interceptor(counting());
+    if let Some(url) = &settings.sts_endpoint {
+        sts = sts.endpoint_url(url);
+    }
     Ok(Clients {
         eks: aws_sdk_eks::Client::from_conf(eks.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         iam: aws_sdk_iam::Client::from_conf(iam.build()),
+        sts: aws_sdk_sts::Client::from_conf(sts.build()),
         region,
         calls,
         default_tags: settings.default_tags.clone(),

@@ -41,7 +41,7 @@ pub fn provider() -> Schema {
                     .attr("eks", Attribute::optional(Type::String).describe("Endpoint URL for EKS, such as a local emulator."))
                     .attr("ec2", Attribute::optional(Type::String).describe("Endpoint URL for EC2."))
                     .attr("iam", Attribute::optional(Type::String).describe("Endpoint URL for IAM."))
-                    .attr("sts", Attribute::optional(Type::String).describe("Accepted for compatibility with Terraform configurations; clusterform makes no STS calls of its own (AWS_ENDPOINT_URL_STS still applies to credential providers that use STS).")),
+                    .attr("sts", Attribute::optional(Type::String).describe("Endpoint URL for STS (data \"aws_caller_identity\")."))
             )
             .describe("Per-service endpoint overrides (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> also work)."),
         )

@@ -1,8 +1,11 @@
 //! The `aws` provider's data sources, one module each: lookups of networks and clusters that
 //! exist already, to build on them.
 
+mod availability_zones;
+mod caller_identity;
 mod eks_cluster;
 mod iam_policy_document;
+mod partition;
 mod security_group;
 mod subnet;
 mod vpc;
@@ -14,8 +17,12 @@ use crate::value::Value;
 
 /// Every data source of the provider.
 pub const ALL: &[&dyn DataSource<Clients>] = &[
+    &availability_zones::AvailabilityZones,
+    &caller_identity::CallerIdentity,
     &eks_cluster::EksCluster,
     &iam_policy_document::IamPolicyDocument,
+    &partition::Partition,
+    &partition::Region,
     &security_group::SecurityGroup,
     &subnet::Subnet,
     &vpc::Vpc,
