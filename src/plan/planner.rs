@@ -389,7 +389,7 @@ async fn plan_resource(
                 &inst,
                 &config,
                 &schema,
-                &state_provider,
+                (&key, &spans, &state_provider),
             )
             .await
         } else if settings.mode != PlanMode::Normal {
@@ -455,11 +455,24 @@ async fn plan_data(
     inst: &InstanceAddr,
     config: &Value,
     schema: &crate::providers::Schema,
-    state_provider: &str,
+    (key, spans, state_provider): (&ProviderKey, &ConfigSpans, &str),
 ) -> Value {
     if config.contains_unknown() || run.offline {
         let planned = crate::providers::default_plan::plan_object(schema, None, config);
-        lock(collected).changes.push(ResourceChange {
+        let mut c = lock(collected);
+        // Apply reads it once what it depends on is known.
+        c.instances.insert(
+            inst.clone(),
+            InstancePlan {
+                type_name: inst.resource.type_name.clone(),
+                provider: key.clone(),
+                prior: None,
+                planned: planned.clone(),
+                action: Action::Read,
+                spans: spans.clone(),
+            },
+        );
+        c.changes.push(ResourceChange {
             addr: inst.clone(),
             provider: state_provider.to_string(),
             action: Action::Read,
