@@ -530,7 +530,7 @@ fn throttling_is_retried() {
 }
 
 #[test]
-fn account_region_partition_and_zones_are_read_as_terraform_names_them() {
+fn account_region_partition_zones_and_subnets_are_read_as_terraform_names_them() {
     let emu = AwsEmulator::start();
     let p = Project::with_files(&[(
         "main.tf",
@@ -558,6 +558,34 @@ output "region" {
 
 output "zones" {
   value = data.aws_availability_zones.available.names
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "private" {
+  count      = 2
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.${count.index}.0/24"
+  tags = {
+    tier = "private"
+  }
+}
+
+data "aws_subnets" "private" {
+  filter {
+    name   = "vpc-id"
+    values = [aws_vpc.main.id]
+  }
+  tags = {
+    tier = "private"
+  }
+  depends_on = [aws_subnet.private]
+}
+
+output "subnets_found" {
+  value = length(data.aws_subnets.private.ids) == 2 && alltrue([for id in aws_subnet.private[*].id : contains(data.aws_subnets.private.ids, id)])
 }
 "#,
     )]);

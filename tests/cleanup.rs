@@ -77,6 +77,7 @@ fn create_operation(type_name: &str) -> Option<(&'static str, &'static [Failure]
         "aws_vpc_security_group_ingress_rule" => ("AuthorizeSecurityGroupIngress", CALL),
         "aws_eks_cluster" => ("CreateCluster", LONG),
         "aws_iam_role" => ("CreateRole", CALL),
+        "aws_internet_gateway" => ("CreateInternetGateway", CALL),
         "aws_iam_role_policy_attachment" => ("AttachRolePolicy", CALL),
         "azurerm_kubernetes_cluster" => ("ManagedClusters_CreateOrUpdate", LONG),
         _ => return None,

@@ -44,6 +44,11 @@ fn aws_eks_cluster() {
 }
 
 #[test]
+fn aws_internet_gateway() {
+    harness::conform(case("aws_internet_gateway"));
+}
+
+#[test]
 fn aws_iam_role() {
     harness::conform(case("aws_iam_role"));
 }

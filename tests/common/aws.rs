@@ -79,7 +79,8 @@ impl AwsEmulator {
     }
 
     /// What the emulator holds, as `kind:id`: EKS clusters (`eks:NAME`), VPCs, subnets,
-    /// security groups other than the VPCs' own `default` ones, ingress rules, IAM roles
+    /// security groups other than the VPCs' own `default` ones, ingress rules, internet
+    /// gateways (`igw:ID`), IAM roles
     /// (`role:NAME`) and the policies attached to them (`attachment:ROLE/ARN`).
     pub fn inventory(&self) -> std::collections::BTreeSet<String> {
         let rt = tokio::runtime::Runtime::new().expect("a runtime");
@@ -113,6 +114,17 @@ impl AwsEmulator {
                 if g.group_name() != Some("default") {
                     out.insert(format!("sg:{}", g.group_id().unwrap_or_default()));
                 }
+            }
+            let gateways = ec2
+                .describe_internet_gateways()
+                .send()
+                .await
+                .expect("DescribeInternetGateways");
+            for g in gateways.internet_gateways() {
+                out.insert(format!(
+                    "igw:{}",
+                    g.internet_gateway_id().unwrap_or_default()
+                ));
             }
             let iam = self.iam_client().await;
             let roles = iam.list_roles().send().await.expect("ListRoles");

@@ -103,6 +103,22 @@ impl Emulator {
                                 .await
                                 .expect("RevokeSecurityGroupIngress"),
                         ),
+                        "aws_internet_gateway" => {
+                            let id = text("id");
+                            if let Some(vpc) = attrs["vpc_id"].as_str().filter(|v| !v.is_empty()) {
+                                ec2.detach_internet_gateway()
+                                    .internet_gateway_id(&id)
+                                    .vpc_id(vpc)
+                                    .send()
+                                    .await
+                                    .expect("DetachInternetGateway");
+                            }
+                            ec2.delete_internet_gateway()
+                                .internet_gateway_id(&id)
+                                .send()
+                                .await
+                                .expect("DeleteInternetGateway");
+                        }
                         "aws_iam_role" => {
                             let iam = e.iam_client().await;
                             iam.delete_role()

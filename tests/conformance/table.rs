@@ -63,6 +63,19 @@ resource "aws_vpc" "net" {
 }
 "#;
 
+const AWS_TWO_VPCS: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "net" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_vpc" "other" {
+  cidr_block = "10.1.0.0/16"
+}
+"#;
+
 const AWS_GROUP: &str = r#"provider "aws" {
   region = "us-east-1"
 }
@@ -518,6 +531,45 @@ pub const CASES: &[Case] = &[
         refresh_calls: &[("DescribeCluster", 2)],
         lookup: r#"  name = aws_eks_cluster.under_test.name
 "#,
+    },
+    Case {
+        type_name: "aws_internet_gateway",
+        cloud: Cloud::Aws,
+        setup: AWS_TWO_VPCS,
+        minimal: r#"resource "aws_internet_gateway" "under_test" {}
+"#,
+        full: r#"resource "aws_internet_gateway" "under_test" {
+  vpc_id = aws_vpc.net.id
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "vpc_id",
+                from: "aws_vpc.net.id",
+                to: "aws_vpc.other.id",
+                calls: &[("AttachInternetGateway", 1), ("DetachInternetGateway", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("CreateTags", 1)],
+            },
+        ],
+        one_way: &[],
+        // Nothing of a gateway forces a new one.
+        force_new: &[],
+        import_id: "{id}",
+        counted: r#"resource "aws_internet_gateway" "many" {
+  count = 2
+}
+"#,
+        refresh_calls: &[("DescribeInternetGateways", 1)],
+        lookup: "",
     },
     Case {
         type_name: "aws_iam_role",

@@ -8,6 +8,7 @@ mod iam_policy_document;
 mod partition;
 mod security_group;
 mod subnet;
+mod subnets;
 mod vpc;
 
 use super::client::Clients;
@@ -25,6 +26,7 @@ pub const ALL: &[&dyn DataSource<Clients>] = &[
     &partition::Region,
     &security_group::SecurityGroup,
     &subnet::Subnet,
+    &subnets::Subnets,
     &vpc::Vpc,
 ];
 

@@ -4,6 +4,7 @@
 pub mod eks_cluster;
 pub mod iam_role;
 pub mod iam_role_policy_attachment;
+pub mod internet_gateway;
 pub mod security_group;
 pub mod subnet;
 pub mod vpc;
@@ -19,6 +20,7 @@ pub const ALL: &[&dyn ResourceType<Clients>] = &[
     &eks_cluster::EksCluster,
     &iam_role::IamRole,
     &iam_role_policy_attachment::RolePolicyAttachment,
+    &internet_gateway::InternetGateway,
     &security_group::SecurityGroup,
     &subnet::Subnet,
     &vpc::Vpc,
