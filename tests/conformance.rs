@@ -44,6 +44,11 @@ fn aws_eks_cluster() {
 }
 
 #[test]
+fn aws_eip() {
+    harness::conform(case("aws_eip"));
+}
+
+#[test]
 fn aws_internet_gateway() {
     harness::conform(case("aws_internet_gateway"));
 }
@@ -51,6 +56,11 @@ fn aws_internet_gateway() {
 #[test]
 fn aws_iam_role() {
     harness::conform(case("aws_iam_role"));
+}
+
+#[test]
+fn aws_iam_role_policy() {
+    harness::conform(case("aws_iam_role_policy"));
 }
 
 #[test]

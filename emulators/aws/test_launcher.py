@@ -555,6 +555,15 @@ def test_group_rule_descriptions_are_described(ec2: Any, net: Network) -> None:
     assert rules[0]["Description"] == "kubectl from the bastion"
 
 
+def test_addresses_report_their_border_group_and_pool(ec2: Any) -> None:
+    # API_Address: NetworkBorderGroup and PublicIpv4Pool; the region and amazon by default.
+    plain = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    local = ec2.allocate_address(Domain="vpc", NetworkBorderGroup="us-east-1-bos-1")["AllocationId"]
+    found = {a["AllocationId"]: a for a in ec2.describe_addresses()["Addresses"]}
+    assert (found[plain]["NetworkBorderGroup"], found[plain]["PublicIpv4Pool"]) == ("us-east-1", "amazon")
+    assert found[local]["NetworkBorderGroup"] == "us-east-1-bos-1"
+
+
 def test_modify_moves_a_group_rule_to_another_source(ec2: Any, net: Network) -> None:
     # AWS applies every field of ModifySecurityGroupRules; plain moto ignores ReferencedGroupId.
     target = ec2.create_security_group(GroupName="api", Description="api", VpcId=net.vpc)["GroupId"]

@@ -80,8 +80,9 @@ impl AwsEmulator {
 
     /// What the emulator holds, as `kind:id`: EKS clusters (`eks:NAME`), VPCs, subnets,
     /// security groups other than the VPCs' own `default` ones, ingress rules, internet
-    /// gateways (`igw:ID`), IAM roles
-    /// (`role:NAME`) and the policies attached to them (`attachment:ROLE/ARN`).
+    /// gateways (`igw:ID`), Elastic IPs (`eip:ALLOCATION`), IAM roles
+    /// (`role:NAME`), the policies attached to them (`attachment:ROLE/ARN`) and their inline
+    /// policies (`inline:ROLE:NAME`).
     pub fn inventory(&self) -> std::collections::BTreeSet<String> {
         let rt = tokio::runtime::Runtime::new().expect("a runtime");
         rt.block_on(async {
@@ -126,6 +127,14 @@ impl AwsEmulator {
                     g.internet_gateway_id().unwrap_or_default()
                 ));
             }
+            let addresses = ec2
+                .describe_addresses()
+                .send()
+                .await
+                .expect("DescribeAddresses");
+            for a in addresses.addresses() {
+                out.insert(format!("eip:{}", a.allocation_id().unwrap_or_default()));
+            }
             let iam = self.iam_client().await;
             let roles = iam.list_roles().send().await.expect("ListRoles");
             for r in roles.roles() {
@@ -136,6 +145,15 @@ impl AwsEmulator {
                     .send()
                     .await
                     .expect("ListAttachedRolePolicies");
+                let inline = iam
+                    .list_role_policies()
+                    .role_name(r.role_name())
+                    .send()
+                    .await
+                    .expect("ListRolePolicies");
+                for name in inline.policy_names() {
+                    out.insert(format!("inline:{}:{name}", r.role_name()));
+                }
                 for p in attached.attached_policies() {
                     out.insert(format!(
                         "attachment:{}/{}",

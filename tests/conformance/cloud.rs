@@ -103,6 +103,13 @@ impl Emulator {
                                 .await
                                 .expect("RevokeSecurityGroupIngress"),
                         ),
+                        "aws_eip" => drop(
+                            ec2.release_address()
+                                .allocation_id(text("id"))
+                                .send()
+                                .await
+                                .expect("ReleaseAddress"),
+                        ),
                         "aws_internet_gateway" => {
                             let id = text("id");
                             if let Some(vpc) = attrs["vpc_id"].as_str().filter(|v| !v.is_empty()) {
@@ -126,6 +133,15 @@ impl Emulator {
                                 .send()
                                 .await
                                 .expect("DeleteRole");
+                        }
+                        "aws_iam_role_policy" => {
+                            let iam = e.iam_client().await;
+                            iam.delete_role_policy()
+                                .role_name(text("role"))
+                                .policy_name(text("name"))
+                                .send()
+                                .await
+                                .expect("DeleteRolePolicy");
                         }
                         "aws_iam_role_policy_attachment" => {
                             let iam = e.iam_client().await;

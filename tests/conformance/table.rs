@@ -533,6 +533,43 @@ pub const CASES: &[Case] = &[
 "#,
     },
     Case {
+        type_name: "aws_eip",
+        cloud: Cloud::Aws,
+        setup: AWS,
+        minimal: r#"resource "aws_eip" "under_test" {}
+"#,
+        full: r#"resource "aws_eip" "under_test" {
+  domain               = "vpc"
+  network_border_group = "us-east-1"
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[Change {
+            attribute: "tags",
+            from: TAG_CHANGE.0,
+            to: TAG_CHANGE.1,
+            calls: &[("CreateTags", 1)],
+        }],
+        one_way: &[],
+        force_new: &[Change {
+            attribute: "network_border_group",
+            from: "\"us-east-1\"",
+            to: "\"us-east-1-bos-1\"",
+            calls: &[],
+        }],
+        import_id: "{id}",
+        counted: r#"resource "aws_eip" "many" {
+  count  = 2
+  domain = "vpc"
+}
+"#,
+        refresh_calls: &[("DescribeAddresses", 1)],
+        lookup: "",
+    },
+    Case {
         type_name: "aws_internet_gateway",
         cloud: Cloud::Aws,
         setup: AWS_TWO_VPCS,
@@ -663,6 +700,58 @@ pub const CASES: &[Case] = &[
 "#,
         // IAM has no batch read: one GetRole per role, made concurrently.
         refresh_calls: &[("GetRole", 2)],
+        lookup: "",
+    },
+    Case {
+        type_name: "aws_iam_role_policy",
+        cloud: Cloud::Aws,
+        setup: AWS_ROLES,
+        // No name: IAM gets a generated one, as in Terraform.
+        minimal: r#"resource "aws_iam_role_policy" "under_test" {
+  role   = aws_iam_role.eks.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "logs:CreateLogGroup", Resource = "*" }] })
+}
+"#,
+        full: r#"resource "aws_iam_role_policy" "under_test" {
+  name = "conformance"
+  role = aws_iam_role.eks.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "*" }]
+  })
+}
+"#,
+        in_place: &[Change {
+            attribute: "policy",
+            from: "\"logs:PutLogEvents\"",
+            to: "\"logs:DescribeLogStreams\"",
+            calls: &[("PutRolePolicy", 1)],
+        }],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "name",
+                from: "\"conformance\"",
+                to: "\"renamed\"",
+                calls: &[],
+            },
+            Change {
+                attribute: "role",
+                from: "aws_iam_role.eks.name",
+                to: "aws_iam_role.other.name",
+                calls: &[],
+            },
+        ],
+        import_id: "{id}",
+        counted: r#"resource "aws_iam_role_policy" "many" {
+  count  = 2
+  name   = "many-${count.index}"
+  role   = aws_iam_role.eks.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "logs:CreateLogGroup", Resource = "*" }] })
+}
+"#,
+        // IAM has no batch read: one GetRolePolicy per policy, made concurrently.
+        refresh_calls: &[("GetRolePolicy", 2)],
         lookup: "",
     },
     Case {

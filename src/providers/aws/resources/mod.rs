@@ -1,8 +1,10 @@
 //! The `aws` provider's resource types, one module each, and the table that lists them.
 //! Adding a type: write its module (see `vpc.rs` for the shape) and add it to [`ALL`].
 
+pub mod eip;
 pub mod eks_cluster;
 pub mod iam_role;
+pub mod iam_role_policy;
 pub mod iam_role_policy_attachment;
 pub mod internet_gateway;
 pub mod security_group;
@@ -17,8 +19,10 @@ use crate::value::Value;
 
 /// Every resource type of the provider.
 pub const ALL: &[&dyn ResourceType<Clients>] = &[
+    &eip::Eip,
     &eks_cluster::EksCluster,
     &iam_role::IamRole,
+    &iam_role_policy::RolePolicy,
     &iam_role_policy_attachment::RolePolicyAttachment,
     &internet_gateway::InternetGateway,
     &security_group::SecurityGroup,
