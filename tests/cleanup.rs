@@ -77,6 +77,7 @@ fn create_operation(type_name: &str) -> Option<(&'static str, &'static [Failure]
         "aws_vpc_security_group_ingress_rule" => ("AuthorizeSecurityGroupIngress", CALL),
         "aws_eks_cluster" => ("CreateCluster", LONG),
         "aws_eip" => ("AllocateAddress", CALL),
+        "aws_iam_instance_profile" => ("CreateInstanceProfile", CALL),
         "aws_iam_role" => ("CreateRole", CALL),
         "aws_iam_role_policy" => ("PutRolePolicy", CALL),
         "aws_internet_gateway" => ("CreateInternetGateway", CALL),

@@ -54,6 +54,11 @@ fn aws_internet_gateway() {
 }
 
 #[test]
+fn aws_iam_instance_profile() {
+    harness::conform(case("aws_iam_instance_profile"));
+}
+
+#[test]
 fn aws_iam_role() {
     harness::conform(case("aws_iam_role"));
 }

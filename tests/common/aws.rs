@@ -82,7 +82,7 @@ impl AwsEmulator {
     /// security groups other than the VPCs' own `default` ones, ingress rules, internet
     /// gateways (`igw:ID`), Elastic IPs (`eip:ALLOCATION`), IAM roles
     /// (`role:NAME`), the policies attached to them (`attachment:ROLE/ARN`) and their inline
-    /// policies (`inline:ROLE:NAME`).
+    /// policies (`inline:ROLE:NAME`), and instance profiles (`profile:NAME`).
     pub fn inventory(&self) -> std::collections::BTreeSet<String> {
         let rt = tokio::runtime::Runtime::new().expect("a runtime");
         rt.block_on(async {
@@ -136,6 +136,14 @@ impl AwsEmulator {
                 out.insert(format!("eip:{}", a.allocation_id().unwrap_or_default()));
             }
             let iam = self.iam_client().await;
+            let profiles = iam
+                .list_instance_profiles()
+                .send()
+                .await
+                .expect("ListInstanceProfiles");
+            for p in profiles.instance_profiles() {
+                out.insert(format!("profile:{}", p.instance_profile_name()));
+            }
             let roles = iam.list_roles().send().await.expect("ListRoles");
             for r in roles.roles() {
                 out.insert(format!("role:{}", r.role_name()));

@@ -134,6 +134,22 @@ impl Emulator {
                                 .await
                                 .expect("DeleteRole");
                         }
+                        "aws_iam_instance_profile" => {
+                            let iam = e.iam_client().await;
+                            if let Some(role) = attrs["role"].as_str() {
+                                iam.remove_role_from_instance_profile()
+                                    .instance_profile_name(text("name"))
+                                    .role_name(role)
+                                    .send()
+                                    .await
+                                    .expect("RemoveRoleFromInstanceProfile");
+                            }
+                            iam.delete_instance_profile()
+                                .instance_profile_name(text("name"))
+                                .send()
+                                .await
+                                .expect("DeleteInstanceProfile");
+                        }
                         "aws_iam_role_policy" => {
                             let iam = e.iam_client().await;
                             iam.delete_role_policy()

@@ -609,6 +609,65 @@ pub const CASES: &[Case] = &[
         lookup: "",
     },
     Case {
+        type_name: "aws_iam_instance_profile",
+        cloud: Cloud::Aws,
+        setup: AWS_ROLES,
+        // No name: IAM gets a generated one, as in Terraform.
+        minimal: r#"resource "aws_iam_instance_profile" "under_test" {}
+"#,
+        full: r#"resource "aws_iam_instance_profile" "under_test" {
+  name = "conformance"
+  path = "/nodes/"
+  role = aws_iam_role.eks.name
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "role",
+                from: "aws_iam_role.eks.name",
+                to: "aws_iam_role.other.name",
+                calls: &[
+                    ("AddRoleToInstanceProfile", 1),
+                    ("RemoveRoleFromInstanceProfile", 1),
+                ],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("TagInstanceProfile", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "name",
+                from: "name = \"conformance\"",
+                to: "name = \"renamed\"",
+                calls: &[],
+            },
+            Change {
+                attribute: "path",
+                from: "\"/nodes/\"",
+                to: "\"/other/\"",
+                calls: &[],
+            },
+        ],
+        import_id: "{name}",
+        counted: r#"resource "aws_iam_instance_profile" "many" {
+  count = 2
+  name  = "many-${count.index}"
+}
+"#,
+        // IAM has no batch read: one GetInstanceProfile per profile, made concurrently.
+        refresh_calls: &[("GetInstanceProfile", 2)],
+        lookup: "",
+    },
+    Case {
         type_name: "aws_iam_role",
         cloud: Cloud::Aws,
         setup: AWS_POLICIES,

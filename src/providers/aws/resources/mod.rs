@@ -3,6 +3,7 @@
 
 pub mod eip;
 pub mod eks_cluster;
+pub mod iam_instance_profile;
 pub mod iam_role;
 pub mod iam_role_policy;
 pub mod iam_role_policy_attachment;
@@ -21,6 +22,7 @@ use crate::value::Value;
 pub const ALL: &[&dyn ResourceType<Clients>] = &[
     &eip::Eip,
     &eks_cluster::EksCluster,
+    &iam_instance_profile::InstanceProfile,
     &iam_role::IamRole,
     &iam_role_policy::RolePolicy,
     &iam_role_policy_attachment::RolePolicyAttachment,
