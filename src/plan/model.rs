@@ -66,6 +66,7 @@ pub enum ActionReason {
     DeleteBecauseCountIndex,
     DeleteBecauseEachKey,
     ReadBecauseConfigUnknown,
+    ReadBecauseDependencyPending,
 }
 
 /// One planned change to one resource instance.

@@ -389,7 +389,7 @@ async fn plan_resource(
                 &inst,
                 &config,
                 &schema,
-                (&key, &spans, &state_provider),
+                (&key, &spans, &state_provider, &dependencies),
             )
             .await
         } else if settings.mode != PlanMode::Normal {
@@ -455,9 +455,26 @@ async fn plan_data(
     inst: &InstanceAddr,
     config: &Value,
     schema: &crate::providers::Schema,
-    (key, spans, state_provider): (&ProviderKey, &ConfigSpans, &str),
+    (key, spans, state_provider, dependencies): (&ProviderKey, &ConfigSpans, &str, &[String]),
 ) -> Value {
-    if config.contains_unknown() || run.offline {
+    // As in Terraform, a read waits for apply when something it depends on will change
+    // (the object it looks up may be the one being made), not only when its arguments are
+    // unknown. What it depends on is planned before it.
+    let pending = {
+        let c = lock(collected);
+        c.changes.iter().any(|ch| {
+            !matches!(ch.action, Action::NoOp | Action::Read)
+                && dependencies.contains(&ch.addr.resource.to_string())
+        })
+    };
+    let reason = if config.contains_unknown() {
+        Some(ActionReason::ReadBecauseConfigUnknown)
+    } else if pending {
+        Some(ActionReason::ReadBecauseDependencyPending)
+    } else {
+        None
+    };
+    if reason.is_some() || run.offline {
         let planned = crate::providers::default_plan::plan_object(schema, None, config);
         let mut c = lock(collected);
         // Apply reads it once what it depends on is known.
@@ -476,7 +493,7 @@ async fn plan_data(
             addr: inst.clone(),
             provider: state_provider.to_string(),
             action: Action::Read,
-            reason: Some(ActionReason::ReadBecauseConfigUnknown),
+            reason: reason.or(Some(ActionReason::ReadBecauseConfigUnknown)),
             before: None,
             after: Some(planned.clone()),
             replace_paths: Vec::new(),

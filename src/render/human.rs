@@ -134,9 +134,14 @@ fn header(c: &ResourceChange, drift: bool) -> String {
             ),
             _ => format!("# {a} will be destroyed"),
         },
-        Action::Read => {
-            format!("# {a} will be read during apply\n  # (config refers to values not yet known)")
-        }
+        Action::Read => match c.reason {
+            Some(ActionReason::ReadBecauseDependencyPending) => format!(
+                "# {a} will be read during apply\n  # (depends on a resource or a module with changes pending)"
+            ),
+            _ => format!(
+                "# {a} will be read during apply\n  # (config refers to values not yet known)"
+            ),
+        },
         Action::NoOp => format!("# {a} is unchanged"),
     }
 }

@@ -276,6 +276,7 @@ fn action_reason(reason: ActionReason) -> &'static str {
         ActionReason::DeleteBecauseCountIndex => "delete_because_count_index",
         ActionReason::DeleteBecauseEachKey => "delete_because_each_key",
         ActionReason::ReadBecauseConfigUnknown => "read_because_config_unknown",
+        ActionReason::ReadBecauseDependencyPending => "read_because_dependency_pending",
     }
 }
 

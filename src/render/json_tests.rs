@@ -543,6 +543,10 @@ fn reasons_replace_paths_drift_and_variables() {
             ActionReason::ReadBecauseConfigUnknown,
             "read_because_config_unknown",
         ),
+        (
+            ActionReason::ReadBecauseDependencyPending,
+            "read_because_dependency_pending",
+        ),
     ] {
         assert_eq!(action_reason(reason), text);
     }
