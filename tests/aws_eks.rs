@@ -530,7 +530,7 @@ fn throttling_is_retried() {
 }
 
 #[test]
-fn account_region_partition_zones_and_subnets_are_read_as_terraform_names_them() {
+fn account_region_partition_zones_subnets_and_roles_are_read_as_terraform_names_them() {
     let emu = AwsEmulator::start();
     let p = Project::with_files(&[(
         "main.tf",
@@ -558,6 +558,23 @@ output "region" {
 
 output "zones" {
   value = data.aws_availability_zones.available.names
+}
+
+resource "aws_iam_role" "made_here" {
+  name = "made-here"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "eks.amazonaws.com" } }]
+  })
+}
+
+data "aws_iam_role" "found" {
+  name       = "made-here"
+  depends_on = [aws_iam_role.made_here]
+}
+
+output "role_found" {
+  value = data.aws_iam_role.found.arn == aws_iam_role.made_here.arn && jsondecode(data.aws_iam_role.found.assume_role_policy).Statement[0].Principal.Service == "eks.amazonaws.com"
 }
 
 resource "aws_vpc" "main" {

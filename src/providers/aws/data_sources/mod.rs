@@ -5,6 +5,7 @@ mod availability_zones;
 mod caller_identity;
 mod eks_cluster;
 mod iam_policy_document;
+mod iam_role;
 mod partition;
 mod security_group;
 mod subnet;
@@ -22,6 +23,7 @@ pub const ALL: &[&dyn DataSource<Clients>] = &[
     &caller_identity::CallerIdentity,
     &eks_cluster::EksCluster,
     &iam_policy_document::IamPolicyDocument,
+    &iam_role::IamRole,
     &partition::Partition,
     &partition::Region,
     &security_group::SecurityGroup,

@@ -350,7 +350,11 @@ pub async fn get_role(c: &Clients, name: &str) -> Result<Option<Role>, Diagnosti
 
 /// The state of a role; `known` (the prior state or the plan) gives the trust policy's text
 /// when IAM's says the same, and the settings IAM does not report.
-fn role_value(r: &Role, known: Option<&Value>, default_tags: &BTreeMap<String, String>) -> Value {
+pub fn role_value(
+    r: &Role,
+    known: Option<&Value>,
+    default_tags: &BTreeMap<String, String>,
+) -> Value {
     let live = r
         .assume_role_policy_document()
         .map(url_decoded)
