@@ -8,6 +8,7 @@
 //! ones. It knows no cloud: `C` is whatever the provider hands its types (its SDK clients).
 
 mod data_source;
+pub mod read;
 mod resource;
 mod table;
 pub mod wait;

@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::aws::client::Clients;
 use crate::providers::aws::errors::{code, describe};
 use crate::providers::aws::tags::{plan_tagged, split_tags, string_map, tag_changes, taggable};
-use crate::providers::kit::{PlanContext, ResourceType};
+use crate::providers::kit::{read, PlanContext, ResourceType};
 use crate::providers::schema::{Attribute, Schema};
 use crate::providers::{
     already_exists, Creation, OperationContext, PlanRequest, PlanResponse, CREATION_TAG,
@@ -84,25 +84,12 @@ impl ResourceType<Clients> for InstanceProfile {
     }
 
     async fn read(&self, c: &Clients, states: &[Value]) -> Result<Vec<Option<Value>>, Diagnostics> {
-        let reads = states.iter().map(|prior| async move {
-            Ok::<_, Diagnostic>(
-                get(c, &id_of(prior))
-                    .await?
-                    .map(|p| value(&p, Some(prior), &c.default_tags)),
-            )
-        });
-        let mut out = Vec::new();
-        let mut errors = Diagnostics::new();
-        for r in futures::future::join_all(reads).await {
-            match r {
-                Ok(v) => out.push(v),
-                Err(d) => errors.push(d),
-            }
-        }
-        if errors.has_errors() {
-            return Err(errors);
-        }
-        Ok(out)
+        read::each(states, |prior| async move {
+            Ok(get(c, &id_of(prior))
+                .await?
+                .map(|p| value(&p, Some(prior), &c.default_tags)))
+        })
+        .await
     }
 
     async fn create(

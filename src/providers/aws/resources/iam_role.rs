@@ -17,7 +17,7 @@ use crate::providers::aws::client::Clients;
 use crate::providers::aws::errors::{code, describe};
 use crate::providers::aws::policy::{equivalent, url_decoded};
 use crate::providers::aws::tags::{plan_tagged, split_tags, string_map, tag_changes, taggable};
-use crate::providers::kit::{PlanContext, ResourceType};
+use crate::providers::kit::{read, PlanContext, ResourceType};
 use crate::providers::schema::{Attribute, Schema};
 use crate::providers::{
     already_exists, ConfigSpans, Creation, OperationContext, PlanRequest, PlanResponse,
@@ -108,22 +108,11 @@ impl ResourceType<Clients> for IamRole {
     }
 
     async fn read(&self, c: &Clients, states: &[Value]) -> Result<Vec<Option<Value>>, Diagnostics> {
-        let reads = states.iter().map(|prior| async move {
+        read::each(states, |prior| async move {
             let found = get_role(c, &id_of(prior)).await?;
-            Ok::<_, Diagnostic>(found.map(|r| role_value(&r, Some(prior), &c.default_tags)))
-        });
-        let mut out = Vec::new();
-        let mut errors = Diagnostics::new();
-        for r in futures::future::join_all(reads).await {
-            match r {
-                Ok(v) => out.push(v),
-                Err(d) => errors.push(d),
-            }
-        }
-        if errors.has_errors() {
-            return Err(errors);
-        }
-        Ok(out)
+            Ok(found.map(|r| role_value(&r, Some(prior), &c.default_tags)))
+        })
+        .await
     }
 
     async fn create(

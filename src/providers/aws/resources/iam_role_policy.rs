@@ -8,12 +8,12 @@
 
 use async_trait::async_trait;
 
-use super::iam;
+use super::{iam, string_of as text};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::aws::client::Clients;
 use crate::providers::aws::errors::{code, describe};
 use crate::providers::aws::policy::{equivalent, url_decoded};
-use crate::providers::kit::{PlanContext, ResourceType};
+use crate::providers::kit::{read, PlanContext, ResourceType};
 use crate::providers::schema::{Attribute, Schema};
 use crate::providers::{
     already_exists, default_plan, ConfigSpans, Creation, OperationContext, PlanRequest,
@@ -100,26 +100,13 @@ impl ResourceType<Clients> for RolePolicy {
     }
 
     async fn read(&self, c: &Clients, states: &[Value]) -> Result<Vec<Option<Value>>, Diagnostics> {
-        let reads = states.iter().map(|prior| async move {
+        read::each(states, |prior| async move {
             let (role, name) = parts(prior);
-            Ok::<_, Diagnostic>(
-                get(c, &role, &name)
-                    .await?
-                    .map(|doc| value(&role, &name, &doc, Some(prior))),
-            )
-        });
-        let mut out = Vec::new();
-        let mut errors = Diagnostics::new();
-        for r in futures::future::join_all(reads).await {
-            match r {
-                Ok(v) => out.push(v),
-                Err(d) => errors.push(d),
-            }
-        }
-        if errors.has_errors() {
-            return Err(errors);
-        }
-        Ok(out)
+            Ok(get(c, &role, &name)
+                .await?
+                .map(|doc| value(&role, &name, &doc, Some(prior))))
+        })
+        .await
     }
 
     async fn create(
@@ -219,10 +206,6 @@ impl ResourceType<Clients> for RolePolicy {
         // No mark to recognise an inline policy by; `create` finishes an interrupted one.
         Ok(None)
     }
-}
-
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
 fn parts(v: &Value) -> (String, String) {

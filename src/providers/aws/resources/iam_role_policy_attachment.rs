@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-use super::iam;
+use super::{iam, string_of as text};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::aws::client::Clients;
@@ -180,10 +180,6 @@ impl ResourceType<Clients> for RolePolicyAttachment {
         // No mark to recognise an attachment by; `create` finishes an interrupted one.
         Ok(None)
     }
-}
-
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
 fn id_for(v: &Value) -> Option<String> {

@@ -60,6 +60,11 @@ pub fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
+/// An owned string attribute.
+pub fn string_of(v: &Value, key: &str) -> Option<String> {
+    str_of(v, key).map(str::to_string)
+}
+
 /// The `id` attribute of a state.
 pub fn id_of(v: &Value) -> String {
     str_of(v, "id").unwrap_or_default().to_string()

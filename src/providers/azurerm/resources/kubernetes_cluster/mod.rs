@@ -19,7 +19,7 @@ use serde_json::Value as Json;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::azurerm::client::AksClient;
-use crate::providers::kit::{PlanContext, ResourceType};
+use crate::providers::kit::{read, PlanContext, ResourceType};
 use crate::providers::{
     already_exists, ConfigSpans, Creation, OperationContext, PlanRequest, PlanResponse,
     CREATION_TAG,
@@ -54,24 +54,13 @@ impl ResourceType<AksClient> for KubernetesCluster {
         c: &AksClient,
         states: &[Value],
     ) -> Result<Vec<Option<Value>>, Diagnostics> {
-        let reads = states.iter().map(|v| async move {
+        read::each(states, |v| async move {
             let (rg, name) = locate(v).ok_or_else(not_located)?;
             c.get(&rg, &name)
                 .await
                 .map(|found| found.map(|m| from_arm(&to_json(&m))))
-        });
-        let mut states = Vec::new();
-        let mut diagnostics = Diagnostics::new();
-        for r in futures::future::join_all(reads).await {
-            match r {
-                Ok(s) => states.push(s),
-                Err(d) => diagnostics.push(d),
-            }
-        }
-        if diagnostics.has_errors() {
-            return Err(diagnostics);
-        }
-        Ok(states)
+        })
+        .await
     }
 
     async fn create(
