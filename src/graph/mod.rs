@@ -101,6 +101,28 @@ impl DepGraph {
         out.into_iter().collect()
     }
 
+    /// The resources that depend on a node, directly or through anything else (resources
+    /// included): what a destroy of the node must destroy first.
+    pub fn resource_dependents(&self, node: &Node) -> Vec<ResourceAddr> {
+        let mut out = std::collections::BTreeSet::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<NodeIndex> = self.node_index(node).into_iter().collect();
+        while let Some(i) = stack.pop() {
+            for d in self
+                .graph
+                .neighbors_directed(i, petgraph::Direction::Outgoing)
+            {
+                if seen.insert(d) {
+                    if let Node::Resource(r) = &self.graph[d] {
+                        out.insert(r.clone());
+                    }
+                    stack.push(d);
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
     /// Graphviz DOT, with nodes and edges sorted so the output is stable.
     pub fn to_dot(&self) -> String {
         let mut nodes: Vec<String> = self.graph.node_weights().map(|n| n.to_string()).collect();

@@ -193,10 +193,15 @@ pub async fn plan(
     let outputs = output_changes(&run, &settings, &c);
     let mut changes = c.changes;
     if !settings.targets.is_empty() {
-        changes = apply_targets(&run, &settings.targets, changes);
+        let destroy = settings.mode == PlanMode::Destroy;
+        changes = apply_targets(&run, &settings.targets, changes, destroy);
         run.push(
             Diagnostic::warning("Resource targeting is in effect")
-                .detail("The plan may be incomplete: only the targeted resources and what they depend on were planned.")
+                .detail(if destroy {
+                    "The plan may be incomplete: only the targeted resources and what depends on them were planned."
+                } else {
+                    "The plan may be incomplete: only the targeted resources and what they depend on were planned."
+                })
                 .hint("use --target only to recover from mistakes, then run a full plan"),
         );
     }
@@ -973,18 +978,24 @@ fn output_changes(run: &Run, settings: &PlanSettings, c: &Collected) -> Vec<Outp
     out
 }
 
-/// Keeps only changes to targeted resources and what they depend on.
+/// Keeps only changes to targeted resources and what they depend on; in a destroy, what
+/// depends on them instead (as Terraform does: a dependency outlives what uses it).
 fn apply_targets(
     run: &Run,
     targets: &[TargetAddr],
     changes: Vec<ResourceChange>,
+    destroy: bool,
 ) -> Vec<ResourceChange> {
     let mut keep_resources: BTreeSet<ResourceAddr> = BTreeSet::new();
     for node in run.graph.graph.node_weights() {
         if let Node::Resource(r) = node {
             if targets.iter().any(|t| t.contains_resource(r)) {
                 keep_resources.insert(r.clone());
-                keep_resources.extend(run.graph.resource_dependencies(node));
+                keep_resources.extend(if destroy {
+                    run.graph.resource_dependents(node)
+                } else {
+                    run.graph.resource_dependencies(node)
+                });
             }
         }
     }
