@@ -334,6 +334,28 @@ fn target_limits_the_plan_to_the_resource_and_its_dependencies_and_warns() {
 }
 
 #[test]
+fn a_targeted_destroy_takes_what_depends_on_the_target_and_keeps_what_it_depends_on() {
+    let project = Project::with_files(&[("main.tf", TARGETS)]);
+    project.run(&["apply", "--auto-approve"]).success();
+
+    project
+        .run(&["destroy", "--auto-approve", "--target", "terraform_data.a"])
+        .success()
+        .stderr_has(&["only the targeted resources and what depends on them"]);
+    assert_eq!(
+        common::state_addresses(&project.state()),
+        ["terraform_data.c"]
+    );
+    project.run(&["apply", "--auto-approve"]).success();
+    project
+        .run(&["destroy", "--auto-approve", "--target", "terraform_data.b"])
+        .success();
+    let mut found = common::state_addresses(&project.state());
+    found.sort();
+    assert_eq!(found, ["terraform_data.a", "terraform_data.c"]);
+}
+
+#[test]
 fn replace_plans_a_replacement_of_an_unchanged_resource() {
     let project = Project::with_files(&[("main.tf", TARGETS)]);
     project.run(&["apply", "--auto-approve"]).success();
