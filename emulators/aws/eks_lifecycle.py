@@ -3,7 +3,8 @@
 Owns: CREATING -> ACTIVE -> UPDATING -> ACTIVE -> DELETING -> gone, computed lazily
 from timestamps on every EKS call; CreateCluster's defaults and validation;
 DescribeCluster, ListClusters, DeleteCluster; the checks CreateCluster and
-UpdateClusterConfig share (subnets, security groups, endpoint combination).
+UpdateClusterConfig share (subnets, security groups, endpoint combination); the
+hook (ADVANCE_STEPS) through which other resources' life cycles advance on the same calls.
 Must not: change EC2 behaviour (it reads subnets and security groups, and creates
 and deletes the cluster security group EKS itself creates), or run threads.
 
@@ -19,7 +20,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from moto.core.utils import utcnow
 from moto.ec2.models import ec2_backends
@@ -51,6 +52,10 @@ TIMINGS = Timings()
 
 # moto's server is threaded; EKS state changes happen under this lock.
 LOCK = threading.RLock()
+
+# Further steps advance() runs after the clusters' own, for resources with a life cycle
+# of their own (eks_nodegroups.advance); eks_documented.install() registers them.
+ADVANCE_STEPS: list[Callable[[EKSBackend], None]] = []
 
 DEFAULT_VERSION = "1.33"
 DEFAULT_PLATFORM_VERSION = "eks.1"
@@ -137,6 +142,8 @@ def advance(backend: EKSBackend) -> None:
             backend.clusters.pop(name)
             backend.cluster_count -= 1
             delete_cluster_security_group(backend, cluster)
+    for step in ADVANCE_STEPS:
+        step(backend)
 
 
 def finish_update(cluster: Cluster, update: ClusterUpdate) -> None:

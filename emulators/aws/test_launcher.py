@@ -667,3 +667,345 @@ def test_concurrent_conditional_writes_let_exactly_one_through(emu: Emulator) ->
     for round_ in range(5):
         assert _race(put_object(f"state-{round_}.tflock")) == 1
         assert _race(put_item(f"bucket/state-{round_}")) == 1
+
+
+def test_nat_gateways_filter_by_tag_keep_their_address_and_free_it_on_delete(ec2: Any, net: Network) -> None:
+    # API_DescribeNatGateways: tag:<key> filters; API_CreateNatGateway: PrivateIpAddress.
+    eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    marked = ec2.create_nat_gateway(
+        SubnetId=net.subnets[0], AllocationId=eip, PrivateIpAddress="10.0.1.50",
+        TagSpecifications=[{"ResourceType": "natgateway", "Tags": [{"Key": "mark", "Value": "a"}]}],
+    )["NatGateway"]["NatGatewayId"]
+    other = ec2.create_nat_gateway(SubnetId=net.subnets[0], ConnectivityType="private")["NatGateway"]["NatGatewayId"]
+    found = ec2.describe_nat_gateways(Filters=[{"Name": "tag:mark", "Values": ["a"]}])["NatGateways"]
+    assert [g["NatGatewayId"] for g in found] == [marked]
+    assert found[0]["NatGatewayAddresses"][0]["PrivateIp"] == "10.0.1.50"
+    # Deleting disassociates the Elastic IP without releasing it.
+    ec2.delete_nat_gateway(NatGatewayId=marked)
+    address = ec2.describe_addresses(AllocationIds=[eip])["Addresses"][0]
+    assert "AssociationId" not in address
+    ec2.delete_nat_gateway(NatGatewayId=other)
+
+
+def test_deleting_an_unknown_nat_gateway_is_nat_gateway_not_found(ec2: Any) -> None:
+    # errors-overview: NatGatewayNotFound, "The specified NAT gateway does not exist".
+    status, code, _ = error_of(lambda: ec2.delete_nat_gateway(NatGatewayId="nat-0123456789abcdef0"))
+    assert (status, code) == (400, "NatGatewayNotFound")
+
+
+# ---------------------------------------------------------------- EKS managed node groups
+
+NODE_ROLE = "arn:aws:iam::123456789012:role/eks-nodes"
+
+
+def create_nodegroup(eks: Any, cluster: str, net: Network, **request: Any) -> str:
+    name = f"ng-{uuid.uuid4().hex[:8]}"
+    eks.create_nodegroup(clusterName=cluster, nodegroupName=name, nodeRole=NODE_ROLE, subnets=net.subnets[:2], **request)
+    return name
+
+
+def nodegroup(eks: Any, cluster: str, name: str) -> dict[str, Any]:
+    return eks.describe_nodegroup(clusterName=cluster, nodegroupName=name)["nodegroup"]
+
+
+def active_nodegroup(eks: Any, cluster: str, net: Network, **request: Any) -> str:
+    name = create_nodegroup(eks, cluster, net, **request)
+    wait_for(lambda: nodegroup(eks, cluster, name)["status"] == "ACTIVE")
+    return name
+
+
+def nodegroup_update(eks: Any, cluster: str, name: str, update_id: str) -> dict[str, Any]:
+    return eks.describe_update(name=cluster, nodegroupName=name, updateId=update_id)["update"]
+
+
+def nodegroup_update_done(eks: Any, cluster: str, name: str, update_id: str) -> Callable[[], bool]:
+    return lambda: nodegroup_update(eks, cluster, name, update_id)["status"] != "InProgress"
+
+
+def versioned_cluster(eks: Any, net: Network, version: str) -> str:
+    name = f"c-{uuid.uuid4().hex[:10]}"
+    eks.create_cluster(name=name, version=version, roleArn=ROLE, resourcesVpcConfig={"subnetIds": net.subnets[:2]})
+    return name
+
+
+def test_nodegroup_goes_creating_active_then_deleting_and_gone(eks: Any, net: Network) -> None:
+    # API_Nodegroup (status CREATING, ACTIVE, DELETING) and API_DeleteNodegroup.
+    cluster = active_cluster(eks, net)
+    started = time.monotonic()
+    name = create_nodegroup(eks, cluster, net)
+    assert nodegroup(eks, cluster, name)["status"] == "CREATING"
+    assert eks.list_nodegroups(clusterName=cluster)["nodegroups"] == [name]
+    wait_for(lambda: nodegroup(eks, cluster, name)["status"] == "ACTIVE")
+    assert time.monotonic() - started >= CREATE_S
+    assert eks.delete_nodegroup(clusterName=cluster, nodegroupName=name)["nodegroup"]["status"] == "DELETING"
+    assert nodegroup(eks, cluster, name)["status"] == "DELETING"
+    assert eks.list_nodegroups(clusterName=cluster)["nodegroups"] == [name]
+    wait_for(lambda: eks.list_nodegroups(clusterName=cluster)["nodegroups"] == [])
+    status, code, message = error_of(lambda: nodegroup(eks, cluster, name))
+    assert (status, code, message) == (404, "ResourceNotFoundException", f"No node group found for name: {name}.")
+    assert error_of(lambda: eks.list_nodegroups(clusterName="no-such-cluster"))[:2] == (404, "ResourceNotFoundException")
+
+
+def test_create_failed_fault_ends_the_nodegroup_create_failed(emu: Emulator, eks: Any, net: Network) -> None:
+    # API_Nodegroup: CREATE_FAILED, with the reason in health.issues (API_Issue).
+    cluster = active_cluster(eks, net)
+    emu.control("POST", "faults", {"operation": "CreateNodegroup", "error": "CreateFailed"})
+    name = create_nodegroup(eks, cluster, net)
+    assert nodegroup(eks, cluster, name)["status"] == "CREATING"
+    wait_for(lambda: nodegroup(eks, cluster, name)["status"] == "CREATE_FAILED")
+    issue = nodegroup(eks, cluster, name)["health"]["issues"][0]
+    assert (issue["code"], issue["message"]) == ("NodeCreationFailure", "Instances failed to join the kubernetes cluster")
+    assert issue["resourceIds"][0].startswith("i-")
+    status, code, _ = error_of(lambda: eks.update_nodegroup_config(clusterName=cluster, nodegroupName=name, scalingConfig={"desiredSize": 1}))
+    assert (status, code) == (409, "ResourceInUseException")
+    eks.delete_nodegroup(clusterName=cluster, nodegroupName=name)
+    wait_for(lambda: eks.list_nodegroups(clusterName=cluster)["nodegroups"] == [])
+    # The fault was used up: the next node group becomes ACTIVE.
+    assert nodegroup(eks, cluster, active_nodegroup(eks, cluster, net))["health"] == {"issues": []}
+
+
+def test_create_nodegroup_defaults_follow_the_cluster(eks: Any, net: Network) -> None:
+    # API_CreateNodegroup: version "By default, the Kubernetes version of the cluster", the
+    # latest AMI release of that version, t3.medium, 20 GiB; no remoteAccess unless sent.
+    current, older = versioned_cluster(eks, net, "1.33"), versioned_cluster(eks, net, "1.29")
+    for cluster in (current, older):
+        wait_for(lambda c=cluster: eks.describe_cluster(name=c)["cluster"]["status"] == "ACTIVE")
+    found = nodegroup(eks, current, create_nodegroup(eks, current, net))
+    assert (found["version"], found["releaseVersion"]) == ("1.33", "1.33.0-20250715")
+    assert found["amiType"] == "AL2023_x86_64_STANDARD"  # AL2 has no 1.33 AMIs
+    assert "remoteAccess" not in found and "remoteAccessSecurityGroup" not in found["resources"]
+    assert found["updateConfig"] == {"maxUnavailable": 1}
+    assert "nodeRepairConfig" not in found and "launchTemplate" not in found
+    assert (found["capacityType"], found["diskSize"], found["instanceTypes"]) == ("ON_DEMAND", 20, ["t3.medium"])
+    assert found["scalingConfig"] == {"minSize": 2, "maxSize": 2, "desiredSize": 2}
+    assert found["nodeRole"] == NODE_ROLE and found["subnets"] == net.subnets[:2]
+    assert found["health"] == {"issues": []} and found["resources"]["autoScalingGroups"]
+    old = nodegroup(eks, older, create_nodegroup(eks, older, net))
+    assert (old["version"], old["releaseVersion"], old["amiType"]) == ("1.29", "1.29.0-20250715", "AL2_x86_64")
+
+
+def test_create_nodegroup_keeps_what_was_sent_and_honours_its_token(eks: Any, net: Network) -> None:
+    # API_CreateNodegroup: updateConfig, nodeRepairConfig, remoteAccess, labels, taints as
+    # sent; clientRequestToken "to ensure the idempotency of the request".
+    cluster = active_cluster(eks, net)
+    request: dict[str, Any] = {
+        "nodegroupName": "workers", "nodeRole": NODE_ROLE, "subnets": net.subnets[:2],
+        "scalingConfig": {"minSize": 1, "maxSize": 5, "desiredSize": 3},
+        "updateConfig": {"maxUnavailablePercentage": 25},
+        "nodeRepairConfig": {"enabled": True},
+        "remoteAccess": {"ec2SshKey": "ops"},
+        "labels": {"role": "worker"},
+        "taints": [{"key": "dedicated", "value": "ci", "effect": "NO_SCHEDULE"}],
+        "clientRequestToken": str(uuid.uuid4()),
+    }
+    first = eks.create_nodegroup(clusterName=cluster, **request)["nodegroup"]
+    again = eks.create_nodegroup(clusterName=cluster, **request)["nodegroup"]
+    assert again["nodegroupArn"] == first["nodegroupArn"]
+    found = nodegroup(eks, cluster, "workers")
+    assert found["updateConfig"] == {"maxUnavailablePercentage": 25}
+    assert found["nodeRepairConfig"] == {"enabled": True}
+    assert found["remoteAccess"] == {"ec2SshKey": "ops"} and found["resources"]["remoteAccessSecurityGroup"]
+    assert (found["labels"], found["taints"]) == (request["labels"], request["taints"])
+    assert found["scalingConfig"] == request["scalingConfig"]
+    request["clientRequestToken"] = str(uuid.uuid4())
+    status, code, message = error_of(lambda: eks.create_nodegroup(clusterName=cluster, **request))
+    assert (status, code) == (409, "ResourceInUseException")
+    assert message == f"NodeGroup already exists with name workers and cluster name {cluster}"
+    assert eks.list_nodegroups(clusterName=cluster)["nodegroups"] == ["workers"]
+
+
+def test_create_nodegroup_rejects_what_eks_rejects(eks: Any, net: Network) -> None:
+    # API_CreateNodegroup: "You can only create a node group for your cluster that is equal
+    # to the current Kubernetes version for the cluster"; only when the cluster is ACTIVE.
+    creating = create(eks, net)
+    status, code, _ = error_of(lambda: create_nodegroup(eks, creating, net))
+    assert (status, code) == (400, "InvalidRequestException")
+    cluster = active_cluster(eks, net)
+    for request, message in (
+        ({"version": "1.32"}, "Nodegroup version 1.32 must equal the cluster's Kubernetes version 1.33"),
+        ({"amiType": "AL2_x86_64"}, "AMI Type AL2_x86_64 is only supported for kubernetes versions 1.32 or earlier"),
+        ({"releaseVersion": "1.32.3-20250715"}, "Requested release version 1.32.3-20250715 is not valid for kubernetes version 1.33."),
+        ({"scalingConfig": {"minSize": 3, "maxSize": 4, "desiredSize": 2}}, "Minimum capacity 3 can't be greater than desired size 2"),
+        ({"scalingConfig": {"minSize": 1, "maxSize": 1, "desiredSize": 2}}, "desired capacity 2 can't be greater than max size 1"),
+    ):
+        assert error_of(lambda r=request: create_nodegroup(eks, cluster, net, **r)) == (400, "InvalidParameterException", message)
+    assert eks.list_nodegroups(clusterName=cluster)["nodegroups"] == []
+
+
+def test_nodegroup_config_update_applies_only_when_successful(eks: Any, net: Network) -> None:
+    # API_UpdateNodegroupConfig: returns an update to track with DescribeUpdate; API_Update
+    # params LabelsToAdd, LabelsToRemove, TaintsToAdd, MinSize, MaxSize, DesiredSize, ...
+    cluster = active_cluster(eks, net)
+    name = active_nodegroup(eks, cluster, net, labels={"old": "1", "keep": "2"})
+    taint = {"key": "gpu", "value": "true", "effect": "NO_EXECUTE"}
+    update = eks.update_nodegroup_config(
+        clusterName=cluster, nodegroupName=name,
+        labels={"addOrUpdateLabels": {"new": "3"}, "removeLabels": ["old"]},
+        taints={"addOrUpdateTaints": [taint]},
+        scalingConfig={"maxSize": 6, "desiredSize": 4},
+        updateConfig={"maxUnavailable": 2},
+        nodeRepairConfig={"enabled": True},
+    )["update"]
+    assert (update["status"], update["type"], update["errors"]) == ("InProgress", "ConfigUpdate", [])
+    assert update["params"] == [
+        {"type": "LabelsToAdd", "value": '{"new": "3"}'},
+        {"type": "LabelsToRemove", "value": '["old"]'},
+        {"type": "TaintsToAdd", "value": json.dumps([taint])},
+        {"type": "MaxSize", "value": "6"},
+        {"type": "DesiredSize", "value": "4"},
+        {"type": "MaxUnavailable", "value": "2"},
+        {"type": "NodeRepairEnabled", "value": "true"},
+    ]
+    during = nodegroup(eks, cluster, name)
+    assert during["status"] == "UPDATING"
+    assert during["labels"] == {"old": "1", "keep": "2"} and during["scalingConfig"]["desiredSize"] == 2  # not yet
+    wait_for(nodegroup_update_done(eks, cluster, name, update["id"]))
+    assert nodegroup_update(eks, cluster, name, update["id"])["status"] == "Successful"
+    after = nodegroup(eks, cluster, name)
+    assert after["status"] == "ACTIVE"
+    assert after["labels"] == {"keep": "2", "new": "3"}
+    assert after["taints"] == [taint]
+    assert after["scalingConfig"] == {"minSize": 2, "maxSize": 6, "desiredSize": 4}
+    assert after["updateConfig"] == {"maxUnavailable": 2}
+    assert after["nodeRepairConfig"] == {"enabled": True}
+
+
+def test_nodegroup_updates_one_at_a_time_idempotent_and_never_a_no_op(eks: Any, net: Network) -> None:
+    # API_UpdateNodegroupConfig errors: ResourceInUseException while another update runs
+    # or the node group is not ACTIVE; clientRequestToken idempotency; a no-op is refused.
+    cluster = active_cluster(eks, net)
+    creating = create_nodegroup(eks, cluster, net)
+    status, code, message = error_of(lambda: eks.update_nodegroup_config(clusterName=cluster, nodegroupName=creating, scalingConfig={"desiredSize": 1}))
+    assert (status, code, message) == (409, "ResourceInUseException", f"Nodegroup '{creating}' is not in ACTIVE status")
+    wait_for(lambda: nodegroup(eks, cluster, creating)["status"] == "ACTIVE")
+    name = creating
+    assert error_of(lambda: eks.update_nodegroup_config(clusterName=cluster, nodegroupName=name, scalingConfig={"desiredSize": 2})) == (
+        400, "InvalidParameterException", f"Nodegroup {name} already has the requested configuration")
+    assert error_of(lambda: eks.update_nodegroup_config(clusterName=cluster, nodegroupName=name, scalingConfig={"minSize": 3})) == (
+        400, "InvalidParameterException", "Minimum capacity 3 can't be greater than desired size 2")
+    token = str(uuid.uuid4())
+    first = eks.update_nodegroup_config(clusterName=cluster, nodegroupName=name, scalingConfig={"desiredSize": 1, "minSize": 1}, clientRequestToken=token)["update"]
+    again = eks.update_nodegroup_config(clusterName=cluster, nodegroupName=name, scalingConfig={"desiredSize": 1, "minSize": 1}, clientRequestToken=token)["update"]
+    assert again["id"] == first["id"]
+    status, code, message = error_of(lambda: eks.update_nodegroup_version(clusterName=cluster, nodegroupName=name))
+    assert (status, code) == (409, "ResourceInUseException")
+    assert message == f"Cannot VersionUpdate because nodegroup {name} currently has update {first['id']} in progress"
+    assert eks.list_updates(name=cluster, nodegroupName=name)["updateIds"] == [first["id"]]
+
+
+def test_nodegroup_version_update_follows_the_cluster(eks: Any, net: Network) -> None:
+    # API_UpdateNodegroupVersion: without `version` the node group's own version (latest
+    # AMI); never newer than the cluster; "You cannot roll back a node group to an earlier
+    # Kubernetes version or AMI version". API_Update params Version, ReleaseVersion.
+    cluster = versioned_cluster(eks, net, "1.32")
+    wait_for(lambda: eks.describe_cluster(name=cluster)["cluster"]["status"] == "ACTIVE")
+    name = active_nodegroup(eks, cluster, net)
+    assert error_of(lambda: eks.update_nodegroup_version(clusterName=cluster, nodegroupName=name, version="1.33")) == (
+        400, "InvalidParameterException", f"Nodegroup {name} cannot be updated to 1.33, newer than the cluster's version 1.32")
+    assert error_of(lambda: eks.update_nodegroup_version(clusterName=cluster, nodegroupName=name, releaseVersion="1.33.0-20250715")) == (
+        400, "InvalidParameterException", "Requested release version 1.33.0-20250715 is not valid for kubernetes version 1.32.")
+    cluster_update = eks.update_cluster_version(name=cluster, version="1.33")["update"]
+    wait_for(update_done(eks, cluster, cluster_update["id"]))
+    update = eks.update_nodegroup_version(clusterName=cluster, nodegroupName=name, version="1.33", force=True)["update"]
+    assert (update["status"], update["type"]) == ("InProgress", "VersionUpdate")
+    assert update["params"] == [{"type": "Version", "value": "1.33"}, {"type": "ReleaseVersion", "value": "1.33.0-20250715"}]
+    assert nodegroup(eks, cluster, name)["version"] == "1.32"  # not before it succeeds
+    wait_for(nodegroup_update_done(eks, cluster, name, update["id"]))
+    found = nodegroup(eks, cluster, name)
+    assert (found["status"], found["version"], found["releaseVersion"]) == ("ACTIVE", "1.33", "1.33.0-20250715")
+    assert error_of(lambda: eks.update_nodegroup_version(clusterName=cluster, nodegroupName=name, version="1.32")) == (
+        400, "InvalidParameterException", f"Nodegroup {name} cannot be rolled back from 1.33 to 1.32")
+
+
+def test_nodegroup_launch_template_is_kept_and_only_its_version_changes(eks: Any, ec2: Any, net: Network) -> None:
+    # API_CreateNodegroup launchTemplate ({id|name, version}); API_UpdateNodegroupVersion:
+    # "the launch template ID or name must match"; params LaunchTemplateName, LaunchTemplateVersion.
+    template_name = f"lt-{uuid.uuid4().hex[:8]}"
+    template = ec2.create_launch_template(LaunchTemplateName=template_name, LaunchTemplateData={"InstanceType": "t3.large"})
+    template_id = template["LaunchTemplate"]["LaunchTemplateId"]
+    ec2.create_launch_template_version(LaunchTemplateId=template_id, LaunchTemplateData={"InstanceType": "t3.xlarge"})
+    cluster = active_cluster(eks, net)
+    with_template = create_nodegroup(eks, cluster, net, launchTemplate={"name": template_name, "version": "1"})
+    without = create_nodegroup(eks, cluster, net)
+    for name in (with_template, without):
+        wait_for(lambda n=name: nodegroup(eks, cluster, n)["status"] == "ACTIVE")
+    found = nodegroup(eks, cluster, with_template)
+    assert found["launchTemplate"] == {"name": template_name, "id": template_id, "version": "1"}
+    # "If the node group was deployed with a launch template, then this is null."
+    assert "instanceTypes" not in found and "diskSize" not in found and "remoteAccess" not in found
+    assert error_of(lambda: eks.update_nodegroup_version(clusterName=cluster, nodegroupName=with_template, launchTemplate={"name": "other", "version": "2"})) == (
+        400, "InvalidParameterException", f"Nodegroup {with_template} must keep the launch template it was created with ({template_name})")
+    assert error_of(lambda: eks.update_nodegroup_version(clusterName=cluster, nodegroupName=without, launchTemplate={"name": template_name, "version": "2"})) == (
+        400, "InvalidParameterException", f"Nodegroup {without} was not created with a launch template")
+    update = eks.update_nodegroup_version(clusterName=cluster, nodegroupName=with_template, launchTemplate={"id": template_id, "version": "2"})["update"]
+    assert {"type": "LaunchTemplateName", "value": template_name} in update["params"]
+    assert {"type": "LaunchTemplateVersion", "value": "2"} in update["params"]
+    wait_for(nodegroup_update_done(eks, cluster, with_template, update["id"]))
+    assert nodegroup(eks, cluster, with_template)["launchTemplate"]["version"] == "2"
+
+
+def test_update_failed_fault_ends_the_nodegroup_update_failed(emu: Emulator, eks: Any, net: Network) -> None:
+    # API_DescribeUpdate: "If an update fails, the status is Failed, and an error detail
+    # explains the reason for the failure" (API_ErrorDetail); nothing is applied.
+    cluster = active_cluster(eks, net)
+    name = active_nodegroup(eks, cluster, net)
+    emu.control("POST", "faults", {"operation": "UpdateNodegroupConfig", "error": "UpdateFailed"})
+    update = eks.update_nodegroup_config(clusterName=cluster, nodegroupName=name, scalingConfig={"maxSize": 3})["update"]
+    assert update["status"] == "InProgress"
+    wait_for(nodegroup_update_done(eks, cluster, name, update["id"]))
+    described = nodegroup_update(eks, cluster, name, update["id"])
+    assert described["status"] == "Failed" and described["errors"][0]["resourceIds"] == [name]
+    found = nodegroup(eks, cluster, name)
+    assert (found["status"], found["scalingConfig"]["maxSize"]) == ("ACTIVE", 2)
+
+
+def test_describe_and_list_updates_with_nodegroup_name(eks: Any, net: Network) -> None:
+    # API_DescribeUpdate / API_ListUpdates: nodegroupName "is required if the update is a
+    # node group update"; without it, the cluster's own updates.
+    cluster = active_cluster(eks, net)
+    name = active_nodegroup(eks, cluster, net)
+    first = eks.update_nodegroup_config(clusterName=cluster, nodegroupName=name, scalingConfig={"maxSize": 3})["update"]
+    wait_for(nodegroup_update_done(eks, cluster, name, first["id"]))
+    second = eks.update_nodegroup_version(clusterName=cluster, nodegroupName=name)["update"]
+    assert eks.list_updates(name=cluster, nodegroupName=name)["updateIds"] == [first["id"], second["id"]]
+    page = eks.list_updates(name=cluster, nodegroupName=name, maxResults=1)
+    assert page["updateIds"] == [first["id"]] and page["nextToken"]
+    assert eks.list_updates(name=cluster, nodegroupName=name, nextToken=page["nextToken"])["updateIds"] == [second["id"]]
+    assert eks.list_updates(name=cluster)["updateIds"] == []
+    assert nodegroup_update(eks, cluster, name, second["id"])["type"] == "VersionUpdate"
+    assert error_of(lambda: eks.describe_update(name=cluster, updateId=first["id"]))[:2] == (404, "ResourceNotFoundException")
+    status, code, message = error_of(lambda: nodegroup_update(eks, cluster, name, "00000000-0000-0000-0000-000000000000"))
+    assert (status, code, message) == (404, "ResourceNotFoundException", "No update found for ID: 00000000-0000-0000-0000-000000000000")
+    assert error_of(lambda: nodegroup_update(eks, cluster, "no-such-nodegroup", first["id"]))[:2] == (404, "ResourceNotFoundException")
+
+
+def test_delete_nodegroup_while_updating_and_cluster_with_nodegroups_are_in_use(eks: Any, net: Network) -> None:
+    # API_DeleteNodegroup and API_DeleteCluster: ResourceInUseException (409).
+    cluster = active_cluster(eks, net)
+    name = active_nodegroup(eks, cluster, net)
+    update = eks.update_nodegroup_config(clusterName=cluster, nodegroupName=name, scalingConfig={"maxSize": 3})["update"]
+    assert error_of(lambda: eks.delete_nodegroup(clusterName=cluster, nodegroupName=name)) == (
+        409, "ResourceInUseException", f"Cannot delete because nodegroup {name} currently has an update in progress")
+    assert error_of(lambda: eks.delete_cluster(name=cluster)) == (409, "ResourceInUseException", "Cluster has nodegroups attached")
+    wait_for(nodegroup_update_done(eks, cluster, name, update["id"]))
+    eks.delete_nodegroup(clusterName=cluster, nodegroupName=name)
+    # Still attached while DELETING.
+    assert error_of(lambda: eks.delete_cluster(name=cluster))[:2] == (409, "ResourceInUseException")
+    wait_for(lambda: eks.list_nodegroups(clusterName=cluster)["nodegroups"] == [])
+    assert eks.delete_cluster(name=cluster)["cluster"]["status"] == "DELETING"
+
+
+def test_node_groups_are_tagged_by_their_arn(eks: Any, net: Network) -> None:
+    # API_TagResource: "The resources that support tagging are Amazon EKS clusters and managed
+    # node groups."
+    cluster = active_cluster(eks, net)
+    arn = eks.create_nodegroup(
+        clusterName=cluster, nodegroupName="tagged", nodeRole=NODE_ROLE, subnets=net.subnets[:2],
+        tags={"team": "infra"},
+    )["nodegroup"]["nodegroupArn"]
+    eks.tag_resource(resourceArn=arn, tags={"team": "platform", "cost": "ci", "owner": "a"})
+    eks.untag_resource(resourceArn=arn, tagKeys=["cost", "owner"])
+    assert eks.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "platform"}
+    assert eks.describe_nodegroup(clusterName=cluster, nodegroupName="tagged")["nodegroup"]["tags"] == {"team": "platform"}
+    status, code, _ = error_of(lambda: eks.tag_resource(resourceArn=arn + "-gone", tags={"a": "b"}))
+    assert (status, code) == (404, "ResourceNotFoundException")
