@@ -97,3 +97,33 @@ fn every_row_of_the_table_runs() {
         );
     }
 }
+
+#[test]
+fn aws_nat_gateway() {
+    harness::conform(case("aws_nat_gateway"));
+}
+
+#[test]
+fn aws_route_table() {
+    harness::conform(case("aws_route_table"));
+}
+
+#[test]
+fn aws_route() {
+    harness::conform(case("aws_route"));
+}
+
+#[test]
+fn aws_route_table_association() {
+    harness::conform(case("aws_route_table_association"));
+}
+
+#[test]
+fn aws_iam_policy() {
+    harness::conform(case("aws_iam_policy"));
+}
+
+#[test]
+fn aws_eks_node_group() {
+    harness::conform(case("aws_eks_node_group"));
+}

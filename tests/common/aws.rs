@@ -78,11 +78,15 @@ impl AwsEmulator {
         aws_sdk_iam::Client::from_conf(conf)
     }
 
-    /// What the emulator holds, as `kind:id`: EKS clusters (`eks:NAME`), VPCs, subnets,
+    /// What the emulator holds, as `kind:id`: EKS clusters (`eks:NAME`) and their node groups
+    /// (`nodegroup:CLUSTER:NAME`), VPCs, subnets,
     /// security groups other than the VPCs' own `default` ones, ingress rules, internet
-    /// gateways (`igw:ID`), Elastic IPs (`eip:ALLOCATION`), IAM roles
+    /// gateways (`igw:ID`), Elastic IPs (`eip:ALLOCATION`), NAT gateways (`nat:ID`), route
+    /// tables other than the VPCs' main ones (`rtb:ID`), their associations (`rtbassoc:ID`)
+    /// and routes (`route:RTB/CIDR`), IAM roles
     /// (`role:NAME`), the policies attached to them (`attachment:ROLE/ARN`) and their inline
-    /// policies (`inline:ROLE:NAME`), and instance profiles (`profile:NAME`).
+    /// policies (`inline:ROLE:NAME`), instance profiles (`profile:NAME`) and customer managed policies
+    /// (`policy:ARN`).
     pub fn inventory(&self) -> std::collections::BTreeSet<String> {
         let rt = tokio::runtime::Runtime::new().expect("a runtime");
         rt.block_on(async {
@@ -92,6 +96,15 @@ impl AwsEmulator {
             let clusters = eks.list_clusters().send().await.expect("ListClusters");
             for name in clusters.clusters() {
                 out.insert(format!("eks:{name}"));
+                let groups = eks
+                    .list_nodegroups()
+                    .cluster_name(name)
+                    .send()
+                    .await
+                    .expect("ListNodegroups");
+                for g in groups.nodegroups() {
+                    out.insert(format!("nodegroup:{name}:{g}"));
+                }
             }
             let vpcs = ec2.describe_vpcs().send().await.expect("DescribeVpcs");
             for v in vpcs.vpcs() {
@@ -135,6 +148,44 @@ impl AwsEmulator {
             for a in addresses.addresses() {
                 out.insert(format!("eip:{}", a.allocation_id().unwrap_or_default()));
             }
+            let nats = ec2
+                .describe_nat_gateways()
+                .send()
+                .await
+                .expect("DescribeNatGateways");
+            for g in nats.nat_gateways() {
+                if g.state().map(|s| s.as_str()) != Some("deleted") {
+                    out.insert(format!("nat:{}", g.nat_gateway_id().unwrap_or_default()));
+                }
+            }
+            let tables = ec2
+                .describe_route_tables()
+                .send()
+                .await
+                .expect("DescribeRouteTables");
+            for t in tables.route_tables() {
+                let id = t.route_table_id().unwrap_or_default();
+                // Every VPC comes with a main route table and its local route.
+                if !t.associations().iter().any(|a| a.main() == Some(true)) {
+                    out.insert(format!("rtb:{id}"));
+                }
+                for a in t.associations().iter().filter(|a| a.main() != Some(true)) {
+                    out.insert(format!(
+                        "rtbassoc:{}",
+                        a.route_table_association_id().unwrap_or_default()
+                    ));
+                }
+                for r in t
+                    .routes()
+                    .iter()
+                    .filter(|r| r.gateway_id() != Some("local"))
+                {
+                    out.insert(format!(
+                        "route:{id}/{}",
+                        r.destination_cidr_block().unwrap_or_default()
+                    ));
+                }
+            }
             let iam = self.iam_client().await;
             let profiles = iam
                 .list_instance_profiles()
@@ -143,6 +194,15 @@ impl AwsEmulator {
                 .expect("ListInstanceProfiles");
             for p in profiles.instance_profiles() {
                 out.insert(format!("profile:{}", p.instance_profile_name()));
+            }
+            let policies = iam
+                .list_policies()
+                .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+                .send()
+                .await
+                .expect("ListPolicies");
+            for p in policies.policies() {
+                out.insert(format!("policy:{}", p.arn().unwrap_or_default()));
             }
             let roles = iam.list_roles().send().await.expect("ListRoles");
             for r in roles.roles() {

@@ -126,6 +126,62 @@ impl Emulator {
                                 .await
                                 .expect("DeleteInternetGateway");
                         }
+                        "aws_nat_gateway" => drop(
+                            ec2.delete_nat_gateway()
+                                .nat_gateway_id(text("id"))
+                                .send()
+                                .await
+                                .expect("DeleteNatGateway"),
+                        ),
+                        "aws_route_table" => drop(
+                            ec2.delete_route_table()
+                                .route_table_id(text("id"))
+                                .send()
+                                .await
+                                .expect("DeleteRouteTable"),
+                        ),
+                        "aws_route" => drop(
+                            ec2.delete_route()
+                                .route_table_id(text("route_table_id"))
+                                .destination_cidr_block(text("destination_cidr_block"))
+                                .send()
+                                .await
+                                .expect("DeleteRoute"),
+                        ),
+                        "aws_route_table_association" => drop(
+                            ec2.disassociate_route_table()
+                                .association_id(text("id"))
+                                .send()
+                                .await
+                                .expect("DisassociateRouteTable"),
+                        ),
+                        "aws_iam_policy" => {
+                            let iam = e.iam_client().await;
+                            let arn = text("arn");
+                            let versions = iam
+                                .list_policy_versions()
+                                .policy_arn(&arn)
+                                .send()
+                                .await
+                                .expect("ListPolicyVersions");
+                            for v in versions
+                                .versions()
+                                .iter()
+                                .filter(|v| !v.is_default_version())
+                            {
+                                iam.delete_policy_version()
+                                    .policy_arn(&arn)
+                                    .version_id(v.version_id().unwrap_or_default())
+                                    .send()
+                                    .await
+                                    .expect("DeletePolicyVersion");
+                            }
+                            iam.delete_policy()
+                                .policy_arn(&arn)
+                                .send()
+                                .await
+                                .expect("DeletePolicy");
+                        }
                         "aws_iam_role" => {
                             let iam = e.iam_client().await;
                             iam.delete_role()
@@ -167,6 +223,31 @@ impl Emulator {
                                 .send()
                                 .await
                                 .expect("DetachRolePolicy");
+                        }
+                        "aws_eks_node_group" => {
+                            let eks = e.eks_client().await;
+                            let (cluster, name) = (text("cluster_name"), text("node_group_name"));
+                            eks.delete_nodegroup()
+                                .cluster_name(&cluster)
+                                .nodegroup_name(&name)
+                                .send()
+                                .await
+                                .expect("DeleteNodegroup");
+                            let started = Instant::now();
+                            while eks
+                                .describe_nodegroup()
+                                .cluster_name(&cluster)
+                                .nodegroup_name(&name)
+                                .send()
+                                .await
+                                .is_ok()
+                            {
+                                assert!(
+                                    started.elapsed() < Duration::from_secs(30),
+                                    "{name} is still there"
+                                );
+                                tokio::time::sleep(Duration::from_millis(100)).await;
+                            }
                         }
                         "aws_eks_cluster" => {
                             let eks = e.eks_client().await;

@@ -164,6 +164,137 @@ resource "aws_iam_role" "other" {
 }
 "#;
 
+const AWS_NAT_NETWORK: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "net" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_internet_gateway" "gw" {
+  vpc_id = aws_vpc.net.id
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_eip" "a" {
+  domain = "vpc"
+}
+
+resource "aws_eip" "b" {
+  domain = "vpc"
+}
+"#;
+
+const AWS_ROUTING: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "net" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_vpc" "other" {
+  cidr_block = "10.1.0.0/16"
+}
+
+resource "aws_internet_gateway" "gw" {
+  vpc_id = aws_vpc.net.id
+}
+
+resource "aws_internet_gateway" "other" {
+  vpc_id = aws_vpc.other.id
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "us-east-1b"
+}
+
+resource "aws_subnet" "c" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.3.0/24"
+  availability_zone = "us-east-1c"
+}
+
+resource "aws_eip" "a" {
+  domain = "vpc"
+}
+
+resource "aws_eip" "b" {
+  domain = "vpc"
+}
+
+resource "aws_nat_gateway" "a" {
+  allocation_id = aws_eip.a.id
+  subnet_id     = aws_subnet.a.id
+}
+
+resource "aws_nat_gateway" "b" {
+  allocation_id = aws_eip.b.id
+  subnet_id     = aws_subnet.b.id
+}
+
+resource "aws_route_table" "one" {
+  vpc_id = aws_vpc.net.id
+}
+
+resource "aws_route_table" "two" {
+  vpc_id = aws_vpc.net.id
+}
+"#;
+
+const AWS_CLUSTER: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "net" {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "us-east-1b"
+}
+
+resource "aws_security_group" "ssh" {
+  name   = "ssh"
+  vpc_id = aws_vpc.net.id
+}
+
+resource "aws_eks_cluster" "net" {
+  name     = "conformance"
+  role_arn = "arn:aws:iam::123456789012:role/eks-cluster"
+  version  = "1.31"
+
+  vpc_config {
+    subnet_ids              = [aws_subnet.a.id, aws_subnet.b.id]
+    endpoint_private_access = true
+  }
+}
+"#;
+
 const AZURE: &str = r#"provider "azurerm" {
   features {}
 }
@@ -172,6 +303,432 @@ const AZURE: &str = r#"provider "azurerm" {
 const TAG_CHANGE: (&str, &str) = ("team = \"infra\"", "team = \"platform\"");
 
 pub const CASES: &[Case] = &[
+    Case {
+        type_name: "aws_eks_node_group",
+        cloud: Cloud::Aws,
+        setup: AWS_CLUSTER,
+        minimal: r#"resource "aws_eks_node_group" "under_test" {
+  cluster_name  = aws_eks_cluster.net.name
+  node_role_arn = "arn:aws:iam::123456789012:role/eks-nodes"
+  subnet_ids    = [aws_subnet.a.id, aws_subnet.b.id]
+
+  scaling_config {
+    desired_size = 1
+    min_size     = 1
+    max_size     = 2
+  }
+}
+"#,
+        // launch_template needs an aws_launch_template, which is not supported yet.
+        full: r#"resource "aws_eks_node_group" "under_test" {
+  cluster_name    = aws_eks_cluster.net.name
+  node_group_name = "system"
+  node_role_arn   = "arn:aws:iam::123456789012:role/eks-nodes"
+  subnet_ids      = [aws_subnet.a.id, aws_subnet.b.id]
+  ami_type        = "AL2023_x86_64_STANDARD"
+  capacity_type   = "ON_DEMAND"
+  disk_size       = 50
+  instance_types  = ["m5.large"]
+  version         = "1.31"
+  release_version = "1.31.0-20250715"
+  labels = {
+    role = "system"
+  }
+
+  scaling_config {
+    desired_size = 2
+    min_size     = 1
+    max_size     = 3
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  node_repair_config {
+    enabled = true
+  }
+
+  remote_access {
+    ec2_ssh_key               = "nodes"
+    source_security_group_ids = [aws_security_group.ssh.id]
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "system"
+    effect = "NO_SCHEDULE"
+  }
+
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "desired_size",
+                from: "desired_size = 2",
+                to: "desired_size = 3",
+                calls: &[("UpdateNodegroupConfig", 1)],
+            },
+            Change {
+                attribute: "labels",
+                from: "role = \"system\"",
+                to: "role = \"apps\"",
+                calls: &[("UpdateNodegroupConfig", 1)],
+            },
+            Change {
+                attribute: "taint",
+                from: "effect = \"NO_SCHEDULE\"",
+                to: "effect = \"NO_EXECUTE\"",
+                calls: &[("UpdateNodegroupConfig", 1)],
+            },
+            Change {
+                attribute: "max_unavailable",
+                from: "max_unavailable = 1",
+                to: "max_unavailable = 2",
+                calls: &[("UpdateNodegroupConfig", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("TagResource", 1)],
+            },
+        ],
+        // A node group runs its cluster's version (CreateNodegroup accepts no other), so the
+        // version step is a newer AMI release of it.
+        one_way: &[Change {
+            attribute: "release_version",
+            from: "\"1.31.0-20250715\"",
+            to: "\"1.31.0-20250801\"",
+            calls: &[("UpdateNodegroupVersion", 1)],
+        }],
+        force_new: &[
+            Change {
+                attribute: "instance_types",
+                from: "[\"m5.large\"]",
+                to: "[\"m5.xlarge\"]",
+                calls: &[],
+            },
+            Change {
+                attribute: "node_group_name",
+                from: "\"system\"\n  node_role_arn",
+                to: "\"renamed\"\n  node_role_arn",
+                calls: &[],
+            },
+        ],
+        import_id: "{id}",
+        counted: r#"resource "aws_eks_node_group" "many" {
+  count           = 2
+  cluster_name    = aws_eks_cluster.net.name
+  node_group_name = "many-${count.index}"
+  node_role_arn   = "arn:aws:iam::123456789012:role/eks-nodes"
+  subnet_ids      = [aws_subnet.a.id]
+
+  scaling_config {
+    desired_size = 1
+    min_size     = 1
+    max_size     = 1
+  }
+}
+"#,
+        // EKS has no batch describe: one DescribeNodegroup per group, made concurrently.
+        refresh_calls: &[("DescribeNodegroup", 2)],
+        lookup: "",
+    },
+    Case {
+        type_name: "aws_iam_policy",
+        cloud: Cloud::Aws,
+        setup: AWS,
+        // No name: IAM gets a generated one, as in Terraform.
+        minimal: r#"resource "aws_iam_policy" "under_test" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "ec2:DescribeInstances", Resource = "*" }]
+  })
+}
+"#,
+        full: r#"resource "aws_iam_policy" "under_test" {
+  name        = "conformance"
+  path        = "/eks/"
+  description = "Lets nodes describe the network"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "ec2:DescribeInstances", Resource = "*" }]
+  })
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "policy",
+                from: "\"ec2:DescribeInstances\"",
+                to: "[\"ec2:DescribeInstances\", \"ec2:DescribeSubnets\"]",
+                calls: &[("CreatePolicyVersion", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("TagPolicy", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "name",
+                from: "\"conformance\"\n  path",
+                to: "\"renamed\"\n  path",
+                calls: &[],
+            },
+            Change {
+                attribute: "path",
+                from: "\"/eks/\"",
+                to: "\"/nodes/\"",
+                calls: &[],
+            },
+            Change {
+                attribute: "description",
+                from: "\"Lets nodes describe the network\"",
+                to: "\"Describes the network\"",
+                calls: &[],
+            },
+        ],
+        import_id: "{arn}",
+        counted: r#"resource "aws_iam_policy" "many" {
+  count = 2
+  name  = "many-${count.index}"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "ec2:DescribeInstances", Resource = "*" }]
+  })
+}
+"#,
+        // IAM has no batch read: two of each, made concurrently.
+        refresh_calls: &[("GetPolicy", 2), ("GetPolicyVersion", 2)],
+        lookup: "",
+    },
+    Case {
+        type_name: "aws_nat_gateway",
+        cloud: Cloud::Aws,
+        setup: AWS_NAT_NETWORK,
+        // A private gateway is the one that needs nothing but its subnet.
+        minimal: r#"resource "aws_nat_gateway" "under_test" {
+  subnet_id         = aws_subnet.a.id
+  connectivity_type = "private"
+}
+"#,
+        full: r#"resource "aws_nat_gateway" "under_test" {
+  subnet_id         = aws_subnet.a.id
+  allocation_id     = aws_eip.a.id
+  connectivity_type = "public"
+  private_ip        = "10.0.1.10"
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[Change {
+            attribute: "tags",
+            from: TAG_CHANGE.0,
+            to: TAG_CHANGE.1,
+            calls: &[("CreateTags", 1)],
+        }],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "allocation_id",
+                from: "aws_eip.a.id",
+                to: "aws_eip.b.id",
+                calls: &[],
+            },
+            Change {
+                attribute: "private_ip",
+                from: "\"10.0.1.10\"",
+                to: "\"10.0.1.11\"",
+                calls: &[],
+            },
+        ],
+        import_id: "{id}",
+        counted: r#"resource "aws_nat_gateway" "many" {
+  count             = 2
+  subnet_id         = aws_subnet.a.id
+  connectivity_type = "private"
+}
+"#,
+        refresh_calls: &[("DescribeNatGateways", 1)],
+        lookup: "",
+    },
+    Case {
+        type_name: "aws_route_table",
+        cloud: Cloud::Aws,
+        setup: AWS_ROUTING,
+        minimal: r#"resource "aws_route_table" "under_test" {
+  vpc_id = aws_vpc.net.id
+}
+"#,
+        // propagating_vgws needs a virtual private gateway, which no supported type makes.
+        full: r#"resource "aws_route_table" "under_test" {
+  vpc_id = aws_vpc.net.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.gw.id
+  }
+  route {
+    cidr_block     = "10.9.0.0/16"
+    nat_gateway_id = aws_nat_gateway.a.id
+  }
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "route",
+                from: "aws_nat_gateway.a.id",
+                to: "aws_nat_gateway.b.id",
+                calls: &[("ReplaceRoute", 1)],
+            },
+            Change {
+                attribute: "route",
+                from: "\"10.9.0.0/16\"",
+                to: "\"10.8.0.0/16\"",
+                calls: &[("DeleteRoute", 1), ("CreateRoute", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("CreateTags", 1)],
+            },
+        ],
+        one_way: &[],
+        // Into the other VPC, with its own gateway and no route to this VPC's NAT.
+        force_new: &[Change {
+            attribute: "vpc_id",
+            from: r#"aws_vpc.net.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.gw.id
+  }
+  route {
+    cidr_block     = "10.9.0.0/16"
+    nat_gateway_id = aws_nat_gateway.a.id
+  }"#,
+            to: r#"aws_vpc.other.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.other.id
+  }"#,
+            calls: &[],
+        }],
+        import_id: "{id}",
+        counted: r#"resource "aws_route_table" "many" {
+  count  = 2
+  vpc_id = aws_vpc.net.id
+}
+"#,
+        refresh_calls: &[("DescribeRouteTables", 1)],
+        lookup: "",
+    },
+    Case {
+        type_name: "aws_route",
+        cloud: Cloud::Aws,
+        setup: AWS_ROUTING,
+        minimal: r#"resource "aws_route" "under_test" {
+  route_table_id         = aws_route_table.one.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.gw.id
+}
+"#,
+        // The other destinations and targets are alternatives to these, not additions.
+        full: r#"resource "aws_route" "under_test" {
+  route_table_id         = aws_route_table.one.id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.a.id
+}
+"#,
+        in_place: &[Change {
+            attribute: "nat_gateway_id",
+            from: "aws_nat_gateway.a.id",
+            to: "aws_nat_gateway.b.id",
+            calls: &[("ReplaceRoute", 1)],
+        }],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "destination_cidr_block",
+                from: "\"0.0.0.0/0\"",
+                to: "\"10.9.0.0/16\"",
+                calls: &[],
+            },
+            Change {
+                attribute: "route_table_id",
+                from: "aws_route_table.one.id",
+                to: "aws_route_table.two.id",
+                calls: &[],
+            },
+        ],
+        import_id: "{route_table_id}_{destination_cidr_block}",
+        counted: r#"resource "aws_route" "many" {
+  count                  = 2
+  route_table_id         = aws_route_table.one.id
+  destination_cidr_block = ["10.8.0.0/16", "10.9.0.0/16"][count.index]
+  gateway_id             = aws_internet_gateway.gw.id
+}
+"#,
+        // One call for the two under test, one for the setup's two tables.
+        refresh_calls: &[("DescribeRouteTables", 2)],
+        lookup: "",
+    },
+    Case {
+        type_name: "aws_route_table_association",
+        cloud: Cloud::Aws,
+        setup: AWS_ROUTING,
+        minimal: r#"resource "aws_route_table_association" "under_test" {
+  subnet_id      = aws_subnet.a.id
+  route_table_id = aws_route_table.one.id
+}
+"#,
+        // gateway_id is the alternative to subnet_id, not an addition.
+        full: r#"resource "aws_route_table_association" "under_test" {
+  subnet_id      = aws_subnet.a.id
+  route_table_id = aws_route_table.one.id
+}
+"#,
+        in_place: &[Change {
+            attribute: "route_table_id",
+            from: "aws_route_table.one.id",
+            to: "aws_route_table.two.id",
+            calls: &[("ReplaceRouteTableAssociation", 1)],
+        }],
+        one_way: &[],
+        force_new: &[Change {
+            attribute: "subnet_id",
+            from: "aws_subnet.a.id",
+            to: "aws_subnet.b.id",
+            calls: &[],
+        }],
+        import_id: "{subnet_id}/{route_table_id}",
+        counted: r#"resource "aws_route_table_association" "many" {
+  count          = 2
+  subnet_id      = [aws_subnet.b.id, aws_subnet.c.id][count.index]
+  route_table_id = aws_route_table.one.id
+}
+"#,
+        // One call for the two under test, one for the setup's two tables.
+        refresh_calls: &[("DescribeRouteTables", 2)],
+        lookup: "",
+    },
     Case {
         type_name: "aws_vpc",
         cloud: Cloud::Aws,

@@ -409,7 +409,7 @@ fn iam_tags(tags_all: Option<&Value>) -> Vec<Tag> {
 
 /// Terraform's generated names: the prefix, a UTC timestamp to the hundredth of a
 /// millisecond and a counter, 26 characters after the prefix.
-pub(super) fn generated_name(prefix: &str) -> String {
+pub(crate) fn generated_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(1);
     let now = chrono::Utc::now();

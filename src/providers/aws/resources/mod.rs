@@ -3,11 +3,17 @@
 
 pub mod eip;
 pub mod eks_cluster;
+pub mod eks_node_group;
 pub mod iam_instance_profile;
+pub mod iam_policy;
 pub mod iam_role;
 pub mod iam_role_policy;
 pub mod iam_role_policy_attachment;
 pub mod internet_gateway;
+pub mod nat_gateway;
+pub mod route;
+pub mod route_table;
+pub mod route_table_association;
 pub mod security_group;
 pub mod subnet;
 pub mod vpc;
@@ -22,11 +28,17 @@ use crate::value::Value;
 pub const ALL: &[&dyn ResourceType<Clients>] = &[
     &eip::Eip,
     &eks_cluster::EksCluster,
+    &eks_node_group::NodeGroup,
     &iam_instance_profile::InstanceProfile,
+    &iam_policy::IamPolicy,
     &iam_role::IamRole,
     &iam_role_policy::RolePolicy,
     &iam_role_policy_attachment::RolePolicyAttachment,
     &internet_gateway::InternetGateway,
+    &nat_gateway::NatGateway,
+    &route::Route,
+    &route_table::RouteTable,
+    &route_table_association::RouteTableAssociation,
     &security_group::SecurityGroup,
     &subnet::Subnet,
     &vpc::Vpc,

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use aws_sdk_eks::types::{Cluster, LogSetup, LogType, Logging, UpdateStatus, VpcConfigRequest};
+use aws_sdk_eks::types::{
+    Cluster, LogSetup, LogType, Logging, Update, UpdateStatus, VpcConfigRequest,
+};
 
 use super::endpoint::EndpointAccess;
 use super::updates::{updates, ClusterUpdate};
@@ -456,33 +458,8 @@ async fn wait_update(
         let Some(u) = out.update() else {
             return wait_active(c, name, ctx).await.map(|_| ());
         };
-        match u.status() {
-            Some(UpdateStatus::Successful) => return Ok(()),
-            Some(UpdateStatus::Failed) | Some(UpdateStatus::Cancelled) => {
-                let errors: Vec<String> = u
-                    .errors()
-                    .iter()
-                    .map(|e| {
-                        format!(
-                            "{}: {}",
-                            e.error_code().map(|c| c.as_str()).unwrap_or("Error"),
-                            e.error_message().unwrap_or("")
-                        )
-                    })
-                    .collect();
-                return Err(
-                    Diagnostic::error(format!("EKS {kind} failed")).detail(format!(
-                        "Update {id} of cluster {name} ended as {}: {}",
-                        u.status().map(|s| s.as_str()).unwrap_or("?"),
-                        if errors.is_empty() {
-                            "no reason given".to_string()
-                        } else {
-                            errors.join("; ")
-                        }
-                    )),
-                );
-            }
-            _ => {}
+        if let Some(done) = outcome(u, &format!("cluster {name}"), kind) {
+            return done;
         }
         if started.elapsed() > WAIT_LIMIT {
             return Err(Diagnostic::error("Timed out").detail(format!(
@@ -491,6 +468,40 @@ async fn wait_update(
             )));
         }
         pause(ctx, ctx.poll_interval).await?;
+    }
+}
+
+/// What a finished update came to, `None` while it runs; `whose` names what it updates
+/// ("cluster x", "node group y of cluster x"). Shared with the types EKS updates the same way.
+pub fn outcome(u: &Update, whose: &str, kind: &str) -> Option<Result<(), Diagnostic>> {
+    let id = u.id().unwrap_or_default();
+    match u.status() {
+        Some(UpdateStatus::Successful) => Some(Ok(())),
+        Some(UpdateStatus::Failed) | Some(UpdateStatus::Cancelled) => {
+            let errors: Vec<String> = u
+                .errors()
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}: {}",
+                        e.error_code().map(|c| c.as_str()).unwrap_or("Error"),
+                        e.error_message().unwrap_or("")
+                    )
+                })
+                .collect();
+            Some(Err(Diagnostic::error(format!("EKS {kind} failed")).detail(
+                format!(
+                    "Update {id} of {whose} ended as {}: {}",
+                    u.status().map(|s| s.as_str()).unwrap_or("?"),
+                    if errors.is_empty() {
+                        "no reason given".to_string()
+                    } else {
+                        errors.join("; ")
+                    }
+                ),
+            )))
+        }
+        _ => None,
     }
 }
 

@@ -23,7 +23,7 @@ use crate::providers::{
     ConfigSpans, Creation, OperationContext, PlanRequest, PlanResponse, CREATION_TAG,
 };
 use crate::value::{Type, Value};
-pub use api::{describe_cluster, to_value};
+pub use api::{describe_cluster, outcome, to_value};
 
 pub struct EksCluster;
 
