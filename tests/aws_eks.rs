@@ -640,3 +640,120 @@ output "subnets_found" {
     run(&p, &emu, &["destroy", "--auto-approve"]).success();
     assert_eq!(p.state()["resources"], serde_json::json!([]));
 }
+
+/// The restricted example, initialised, with the emulator's calls counted from here.
+fn restricted(emu: &AwsEmulator) -> Project {
+    let p = Project::example("eks-public-restricted");
+    run(&p, emu, &["init"]).success();
+    emu.reset_calls();
+    p
+}
+
+fn no_calls(emu: &AwsEmulator) {
+    assert_eq!(
+        emu.calls().values().sum::<u64>(),
+        0,
+        "not even a read: {:?}",
+        emu.calls()
+    );
+}
+
+#[test]
+fn nodes_behind_a_nat_the_public_endpoint_refuses_are_refused_before_any_api_call() {
+    let emu = AwsEmulator::start();
+    let p = restricted(&emu);
+    p.edit(
+        "main.tf",
+        "[var.office_cidr, \"${aws_eip.nat.public_ip}/32\"]",
+        "[var.office_cidr]",
+    );
+    run(&p, &emu, &["plan"]).failure().stderr_has(&[
+        "error: Nodes cannot reach the API server",
+        "main.tf:",
+        "aws_eks_node_group.default runs in aws_subnet.private",
+        "leaves through aws_nat_gateway.main from the address aws_eip.nat gets at apply",
+        "accepts only 203.0.113.0/24 and its private endpoint is off",
+        "set endpoint_private_access = true",
+        "\"${aws_eip.nat.public_ip}/32\"",
+    ]);
+    no_calls(&emu);
+    // Either fix plans: the private endpoint for the nodes ...
+    p.edit(
+        "main.tf",
+        "endpoint_private_access = false",
+        "endpoint_private_access = true",
+    );
+    run(&p, &emu, &["plan"]).success();
+    // ... or the NAT gateway's address in the CIDRs (the example as written).
+    p.edit(
+        "main.tf",
+        "endpoint_private_access = true",
+        "endpoint_private_access = false",
+    );
+    p.edit(
+        "main.tf",
+        "[var.office_cidr]",
+        "[var.office_cidr, \"${aws_eip.nat.public_ip}/32\"]",
+    );
+    run(&p, &emu, &["plan"]).success();
+}
+
+#[test]
+fn nodes_in_public_subnets_with_a_restricted_public_endpoint_are_refused() {
+    let emu = AwsEmulator::start();
+    let p = restricted(&emu);
+    p.edit(
+        "main.tf",
+        "  subnet_ids      = aws_subnet.private[*].id",
+        "  subnet_ids      = aws_subnet.public[*].id",
+    );
+    p.edit(
+        "main.tf",
+        "[var.office_cidr, \"${aws_eip.nat.public_ip}/32\"]",
+        "[var.office_cidr]",
+    );
+    run(&p, &emu, &["plan"]).failure().stderr_has(&[
+        "error: Nodes cannot reach the API server",
+        "aws_eks_node_group.default runs in aws_subnet.public, which routes straight to an internet gateway",
+    ]);
+    no_calls(&emu);
+}
+
+#[test]
+fn a_node_role_that_cannot_work_is_refused_before_any_api_call() {
+    let emu = AwsEmulator::start();
+    let p = restricted(&emu);
+    p.edit(
+        "iam.tf",
+        "identifiers = [\"ec2.amazonaws.com\"]",
+        "identifiers = [\"lambda.amazonaws.com\"]",
+    );
+    p.edit(
+        "iam.tf",
+        "    \"arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy\",\n",
+        "",
+    );
+    run(&p, &emu, &["plan"]).failure().stderr_has(&[
+        "error: The node role does not trust EC2",
+        "aws_eks_node_group.default's nodes run as aws_iam_role.nodes",
+        "error: The node role lacks the node policies",
+        "not AmazonEKSWorkerNodePolicy: its nodes could not register with the cluster",
+    ]);
+    no_calls(&emu);
+    // Without any attachment here, the policies are said to be unchecked, and the plan goes on.
+    p.edit(
+        "iam.tf",
+        "identifiers = [\"lambda.amazonaws.com\"]",
+        "identifiers = [\"ec2.amazonaws.com\"]",
+    );
+    let iam = p.read("iam.tf");
+    let cut = iam
+        .find("resource \"aws_iam_role_policy_attachment\" \"nodes\"")
+        .expect("the node attachments");
+    p.write("iam.tf", &iam[..cut]);
+    p.edit("main.tf", "    aws_iam_role_policy_attachment.nodes,\n", "");
+    run(&p, &emu, &["plan"]).success().stderr_has(&[
+        "warning: The node role's policies cannot be checked",
+        "No aws_iam_role_policy_attachment in this configuration attaches a policy to aws_iam_role.nodes",
+    ]);
+}

@@ -81,6 +81,10 @@ fn create_operation(type_name: &str) -> Option<(&'static str, &'static [Failure]
         "aws_iam_role" => ("CreateRole", CALL),
         "aws_iam_role_policy" => ("PutRolePolicy", CALL),
         "aws_internet_gateway" => ("CreateInternetGateway", CALL),
+        "aws_nat_gateway" => ("CreateNatGateway", CALL),
+        "aws_route_table" => ("CreateRouteTable", CALL),
+        "aws_route_table_association" => ("AssociateRouteTable", CALL),
+        "aws_eks_node_group" => ("CreateNodegroup", LONG),
         "aws_iam_role_policy_attachment" => ("AttachRolePolicy", CALL),
         "azurerm_kubernetes_cluster" => ("ManagedClusters_CreateOrUpdate", LONG),
         _ => return None,
@@ -271,7 +275,8 @@ fn every_example_cleans_up_after_a_failed_create_and_after_deletions_outside() {
     assert!(failed_creates > 0 && deleted_outside > 0);
 }
 
-/// Deletes a cluster the way someone in the console would, and waits until it is gone.
+/// Deletes a cluster (its node groups first) the way someone in the console would, and waits
+/// until it is gone.
 fn delete_outside(clouds: &Clouds, type_name: &str, attrs: &serde_json::Value) {
     match type_name {
         "aws_eks_cluster" => {
@@ -279,6 +284,33 @@ fn delete_outside(clouds: &Clouds, type_name: &str, attrs: &serde_json::Value) {
             let rt = tokio::runtime::Runtime::new().expect("a runtime");
             rt.block_on(async {
                 let eks = clouds.aws.eks_client().await;
+                // EKS refuses to delete a cluster with node groups: the console deletes them first.
+                let groups = eks
+                    .list_nodegroups()
+                    .cluster_name(&name)
+                    .send()
+                    .await
+                    .expect("ListNodegroups");
+                for g in groups.nodegroups() {
+                    eks.delete_nodegroup()
+                        .cluster_name(&name)
+                        .nodegroup_name(g)
+                        .send()
+                        .await
+                        .expect("DeleteNodegroup");
+                }
+                for _ in 0..200 {
+                    let left = eks
+                        .list_nodegroups()
+                        .cluster_name(&name)
+                        .send()
+                        .await
+                        .expect("ListNodegroups");
+                    if left.nodegroups().is_empty() {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
                 eks.delete_cluster()
                     .name(&name)
                     .send()

@@ -50,7 +50,7 @@ pub fn cluster_role_trusts_eks(planned: &[PlannedInstance<'_>]) -> Diagnostics {
 }
 
 /// Whether an Allow statement lets `service` call sts:AssumeRole.
-fn allows_service(doc: &Json, service: &str) -> bool {
+pub(super) fn allows_service(doc: &Json, service: &str) -> bool {
     let statements = match doc.get("Statement") {
         Some(Json::Array(a)) => a.iter().collect(),
         Some(one) => vec![one],

@@ -6,6 +6,8 @@
 //! they are managed here, or looked up live when they exist already.
 
 mod cluster_role_trust;
+mod node_role;
+mod nodes_reach_api;
 mod private_api_reachable;
 mod private_endpoint_dns;
 
@@ -23,6 +25,10 @@ pub fn check_offline(planned: &[PlannedInstance<'_>]) -> Diagnostics {
         planned,
     ));
     diags.extend(cluster_role_trust::cluster_role_trusts_eks(planned));
+    diags.extend(node_role::node_role_trusts_ec2_and_has_node_policies(
+        planned,
+    ));
+    diags.extend(nodes_reach_api::nodes_can_reach_the_api_server(planned));
     diags
 }
 
