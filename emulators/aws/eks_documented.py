@@ -1,5 +1,6 @@
-"""EKS as AWS documents it: installs the patches of eks_lifecycle.py, eks_updates.py
-and eks_nodegroups.py onto moto's EKS backend and HTTP handlers.
+"""EKS as AWS documents it: installs the patches of eks_lifecycle.py, eks_updates.py,
+eks_nodegroups.py, eks_access.py, eks_addons.py and eks_tags.py onto moto's EKS backend and
+HTTP handlers.
 
 Owns: the list of what is patched, and the routes moto lacks.
 Must not: hold behaviour itself; each rule lives next to the code it concerns.
@@ -11,6 +12,8 @@ import moto.eks.urls as eks_urls
 from moto.eks.models import EKSBackend
 from moto.eks.responses import EKSResponse
 
+import eks_access
+import eks_addons
 import eks_lifecycle
 import eks_nodegroups
 import eks_tags
@@ -34,6 +37,8 @@ def install(timings: eks_lifecycle.Timings) -> None:
     EKSResponse.describe_update = eks_updates.response_describe_update  # type: ignore[attr-defined]
     EKSResponse.list_updates = eks_updates.response_list_updates  # type: ignore[attr-defined]
     install_nodegroups()
+    install_access()
+    install_addons()
     eks_tags.install()
     # moto routes no /updates paths; without these DescribeUpdate is an HTML 404.
     dispatch = eks_urls.response.dispatch
@@ -41,6 +46,17 @@ def install(timings: eks_lifecycle.Timings) -> None:
     eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$"] = dispatch
     # Nor UpdateNodegroupVersion's.
     eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/node-groups/(?P<nodegroupName>[^/]+)/update-version$"] = dispatch
+    # Nor access entries' and access policies'. The principal ARN is percent-encoded in the
+    # path, but this map sees it decoded (slashes and all): one pattern takes every path below an
+    # access entry, and moto's router tells the operations apart on the raw path.
+    eks_urls.url_paths["{0}/access-policies$"] = dispatch
+    eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/access-entries$"] = dispatch
+    eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/access-entries/(?P<principalArn>.+)$"] = dispatch
+    # Nor add-ons'.
+    eks_urls.url_paths["{0}/addons/supported-versions$"] = dispatch
+    eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/addons$"] = dispatch
+    eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/addons/(?P<addonName>[^/]+)$"] = dispatch
+    eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/addons/(?P<addonName>[^/]+)/update$"] = dispatch
 
 
 def install_nodegroups() -> None:
@@ -60,3 +76,40 @@ def install_nodegroups() -> None:
     # Node group or cluster updates, by `nodegroupName`; replaces eks_updates' handlers.
     EKSResponse.describe_update = eks_nodegroups.response_describe_update  # type: ignore[attr-defined]
     EKSResponse.list_updates = eks_nodegroups.response_list_updates  # type: ignore[attr-defined]
+
+
+def install_access() -> None:
+    """Access entries, access policies, and the clusters' accessConfig (on create and as an
+    AccessConfigUpdate)."""
+    eks_updates.EXTRA_KINDS["accessConfig"] = ("AccessConfigUpdate", eks_access.access_config_change)
+    eks_lifecycle.UPDATE_APPLIERS["AccessConfigUpdate"] = eks_access.apply_access_config
+    EKSResponse.create_cluster = eks_access.response_create_cluster  # type: ignore[method-assign]
+    for name in (
+        "create_access_entry",
+        "describe_access_entry",
+        "list_access_entries",
+        "update_access_entry",
+        "delete_access_entry",
+        "associate_access_policy",
+        "list_associated_access_policies",
+        "disassociate_access_policy",
+        "list_access_policies",
+    ):
+        setattr(EKSBackend, name, getattr(eks_access, name))
+        setattr(EKSResponse, name, getattr(eks_access, f"response_{name}"))
+
+
+def install_addons() -> None:
+    """Add-ons: their life cycle advances with the clusters' on every EKS call, and they go
+    with their cluster."""
+    if eks_addons.advance not in eks_lifecycle.ADVANCE_STEPS:
+        eks_lifecycle.ADVANCE_STEPS.append(eks_addons.advance)
+    EKSBackend.delete_cluster = eks_addons.delete_cluster  # type: ignore[method-assign]
+    for name in ("create_addon", "describe_addon", "list_addons", "update_addon", "delete_addon", "describe_addon_versions"):
+        setattr(EKSBackend, name, getattr(eks_addons, name))
+        setattr(EKSResponse, name, getattr(eks_addons, f"response_{name}"))
+    EKSBackend.describe_addon_update = eks_addons.describe_addon_update  # type: ignore[attr-defined]
+    EKSBackend.list_addon_updates = eks_addons.list_addon_updates  # type: ignore[attr-defined]
+    # Add-on, node group or cluster updates; replaces eks_nodegroups' handlers.
+    EKSResponse.describe_update = eks_addons.response_describe_update  # type: ignore[attr-defined]
+    EKSResponse.list_updates = eks_addons.response_list_updates  # type: ignore[attr-defined]

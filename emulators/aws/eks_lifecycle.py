@@ -57,6 +57,10 @@ LOCK = threading.RLock()
 # of their own (eks_nodegroups.advance); eks_documented.install() registers them.
 ADVANCE_STEPS: list[Callable[[EKSBackend], None]] = []
 
+# How a cluster update of a further type (eks_updates.EXTRA_KINDS) is applied once it is
+# Successful, by update type (eks_access.apply_access_config); eks_documented.install() registers them.
+UPDATE_APPLIERS: dict[str, Callable[[Cluster, "ClusterUpdate"], None]] = {}
+
 DEFAULT_VERSION = "1.33"
 DEFAULT_PLATFORM_VERSION = "eks.1"
 # VpcConfigRequest defaults: public on, private off, public CIDRs 0.0.0.0/0.
@@ -160,7 +164,10 @@ def finish_update(cluster: Cluster, update: ClusterUpdate) -> None:
         ]
         return
     update.status = "Successful"
-    if update.type == "LoggingUpdate":
+    apply = UPDATE_APPLIERS.get(update.type)
+    if apply is not None:
+        apply(cluster, update)
+    elif update.type == "LoggingUpdate":
         cluster.logging = update.target
     elif update.type == "VersionUpdate":
         cluster.version = update.target["version"]

@@ -1,12 +1,14 @@
 """EKS tags as the EKS API reference documents them: TagResource, UntagResource and
-ListTagsForResource take the ARN of a cluster or of a managed node group.
+ListTagsForResource take the ARN of a cluster, a managed node group, an access entry or an
+add-on (each has `tags` in its API object: API_Cluster, API_Nodegroup, API_AccessEntry,
+API_Addon).
 
 Owns: finding the tagged resource by ARN, and UntagResource's `tagKeys`. moto 5.2.5 only looks
 among clusters ("It does not tag a managed node group"), so tagging a node group is
 ResourceNotFoundException; and it reads the repeated `tagKeys` query parameter as one string,
 then removes the tags named by its single characters.
-https://docs.aws.amazon.com/eks/latest/APIReference/API_TagResource.html ("The resources
-that support tagging are Amazon EKS clusters and managed node groups.")
+https://docs.aws.amazon.com/eks/latest/APIReference/API_TagResource.html ("Associates the
+specified tags to an Amazon EKS resource with the specified resourceArn")
 Must not: change how tags are stored (each resource's own `tags` dict, as moto keeps them).
 """
 
@@ -25,10 +27,15 @@ NOT_FOUND_MSG = "An error occurred (NotFoundException) when calling the {operati
 
 
 def tagged(backend: EKSBackend, arn: str, operation: str) -> Any:
-    """The cluster or node group with this ARN."""
+    """The cluster, node group, access entry (eks_access) or add-on (eks_addons) with this ARN."""
     with eks_lifecycle.LOCK:
         for cluster in backend.clusters.values():
-            found = [cluster, *cluster.nodegroups.values()]
+            found = [
+                cluster,
+                *cluster.nodegroups.values(),
+                *getattr(cluster, "access_entries", {}).values(),
+                *getattr(cluster, "addons", {}).values(),
+            ]
             for resource in found:
                 if resource.arn == arn:
                     if resource.tags is None:

@@ -3,7 +3,9 @@
 Owns: UpdateClusterConfig (one kind of update per call, merged onto the current
 configuration, a real `update` object that goes InProgress -> Successful), the
 errors it returns, UpdateClusterVersion (one minor version up, never down or
-sideways), DescribeUpdate and ListUpdates, and their HTTP handlers.
+sideways), DescribeUpdate and ListUpdates, and their HTTP handlers; the registry
+(EXTRA_KINDS) through which other modules add kinds of UpdateClusterConfig (eks_access.py's
+AccessConfigUpdate).
 Must not: apply a change before its update succeeds (eks_lifecycle.advance does).
 
 API reference: https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterConfig.html
@@ -12,7 +14,7 @@ API reference: https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClu
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from moto.core.responses import ActionResult
 from moto.eks.exceptions import ResourceInUseException, ResourceNotFoundException
@@ -57,6 +59,12 @@ UPDATE_NOT_FOUND_MSG = "No update found for ID: {id}"
 UNSUPPORTED_VERSION_MSG = "Unsupported Kubernetes minor version update from {current} to {target}"
 UNSUPPORTED_MSG = "The AWS emulator does not implement {fields} in UpdateClusterConfig"
 
+# Further kinds of UpdateClusterConfig, by request field: its update type, and the function that
+# returns the target and params of the change (eks_access registers "accessConfig" as
+# AccessConfigUpdate; eks_lifecycle.UPDATE_APPLIERS applies it). eks_documented.install() fills it.
+ChangeFn = Callable[[EKSBackend, Cluster, Any], tuple[dict[str, Any], list[dict[str, str]]]]
+EXTRA_KINDS: dict[str, tuple[str, ChangeFn]] = {}
+
 
 def start_update(self: EKSBackend, name: str, request: dict[str, Any]) -> ClusterUpdate:
     """UpdateClusterConfig: one kind of update per call, merged onto the current
@@ -83,8 +91,11 @@ def start_update(self: EKSBackend, name: str, request: dict[str, Any]) -> Cluste
             target, params = logging_change(cluster, request["logging"])
         elif kind == "VpcConfigUpdate":
             target, params = vpc_change(self, cluster, request["resourcesVpcConfig"])
-        else:
+        elif kind == "EndpointAccessUpdate":
             target, params = endpoint_change(cluster, request["resourcesVpcConfig"])
+        else:
+            key, change = next((k, fn) for k, (extra, fn) in EXTRA_KINDS.items() if extra == kind)
+            target, params = change(self, cluster, request[key])
         fault = control.FAULTS.take("eks", "UpdateClusterConfig", lambda e: e == "UpdateFailed")
         update = ClusterUpdate(kind, params, token, target, fail=fault is not None)
         life.updates.append(update)
@@ -135,10 +146,8 @@ def one_minor_up(current: str, target: str) -> bool:
 def update_kind(request: dict[str, Any]) -> str:
     """The update types of one call; EKS allows exactly one
     (kubernetes-sigs/cluster-api-provider-aws#3553; aws-controllers-k8s/eks-controller#119)."""
-    unsupported = sorted(
-        k for k, v in request.items()
-        if k not in ("name", "resourcesVpcConfig", "logging", "clientRequestToken") and v is not None
-    )
+    known = ("name", "resourcesVpcConfig", "logging", "clientRequestToken", *EXTRA_KINDS)
+    unsupported = sorted(k for k, v in request.items() if k not in known and v is not None)
     if unsupported:
         raise invalid(UNSUPPORTED_MSG.format(fields=", ".join(unsupported)))
     vpc = request.get("resourcesVpcConfig") or {}
@@ -149,6 +158,7 @@ def update_kind(request: dict[str, Any]) -> str:
         kinds.append("VpcConfigUpdate")
     if request.get("logging") is not None:
         kinds.append("LoggingUpdate")
+    kinds += [kind for key, (kind, _) in EXTRA_KINDS.items() if request.get(key) is not None]
     if not kinds:
         raise invalid(NO_UPDATE_TYPE_MSG)
     if len(kinds) > 1:

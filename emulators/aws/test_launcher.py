@@ -7,6 +7,7 @@ Run: .venv/bin/python -m pytest emulators/aws -q
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -537,6 +538,12 @@ def test_plain_mode_shows_motos_gaps(plain: Emulator) -> None:
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
     assert info.value.response["Error"]["Code"] == "404"  # an HTML page, not an AWS error
     assert plain.control("GET", "calls")[1]["services"]["eks"]["UpdateClusterConfig"] == 1
+    # No access entries, access config or add-ons at all.
+    assert "accessConfig" not in eks.describe_cluster(name="plain")["cluster"]
+    for call in (lambda: eks.list_access_entries(clusterName="plain"), lambda: eks.create_addon(clusterName="plain", addonName="coredns")):
+        with pytest.raises(ClientError) as info:
+            call()
+        assert info.value.response["Error"]["Code"] == "404"
 
 
 def test_group_rule_descriptions_are_described(ec2: Any, net: Network) -> None:
@@ -1009,3 +1016,464 @@ def test_node_groups_are_tagged_by_their_arn(eks: Any, net: Network) -> None:
     assert eks.describe_nodegroup(clusterName=cluster, nodegroupName="tagged")["nodegroup"]["tags"] == {"team": "platform"}
     status, code, _ = error_of(lambda: eks.tag_resource(resourceArn=arn + "-gone", tags={"a": "b"}))
     assert (status, code) == (404, "ResourceNotFoundException")
+
+
+# ---------------------------------------------------------------- EKS access entries
+
+# moto's caller for credentials it did not issue, named as real AWS names an IAM user.
+CREATOR = "arn:aws:iam::123456789012:user/moto"
+POLICY = "arn:aws:eks::aws:cluster-access-policy/"
+ADMIN_POLICY, EDIT_POLICY, VIEW_POLICY = (POLICY + p for p in ("AmazonEKSClusterAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"))
+AUTH_MODE_MSG = "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation."
+ENTRY_NOT_FOUND_MSG = "The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'."
+STANDARD_ONLY_MSG = 'This operation can only be performed on Access Entries with a type of "STANDARD".'
+
+
+def access_cluster(eks: Any, net: Network, mode: str = "API_AND_CONFIG_MAP", **access: Any) -> str:
+    name = f"c-{uuid.uuid4().hex[:10]}"
+    eks.create_cluster(name=name, roleArn=ROLE, resourcesVpcConfig={"subnetIds": net.subnets[:2]},
+                       accessConfig={"authenticationMode": mode, **access})
+    return name
+
+
+def role(name: str) -> str:
+    return f"arn:aws:iam::123456789012:role/{name}"
+
+
+def entry(eks: Any, cluster: str, principal: str) -> dict[str, Any]:
+    return eks.describe_access_entry(clusterName=cluster, principalArn=principal)["accessEntry"]
+
+
+def test_create_cluster_reports_its_access_config(eks: Any, net: Network) -> None:
+    # API_CreateAccessConfigRequest: authenticationMode "If you create a cluster by using the EKS
+    # API ... the default is CONFIG_MAP"; bootstrapClusterCreatorAdminPermissions "The default
+    # value is true"; CONFIG_MAP without it is refused (terraform-aws-modules/terraform-aws-eks#3026).
+    name = create(eks, net)
+    assert eks.describe_cluster(name=name)["cluster"]["accessConfig"] == {
+        "authenticationMode": "CONFIG_MAP", "bootstrapClusterCreatorAdminPermissions": True}
+    api = access_cluster(eks, net, "API", bootstrapClusterCreatorAdminPermissions=False)
+    assert eks.describe_cluster(name=api)["cluster"]["accessConfig"] == {
+        "authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": False}
+    assert error_of(lambda: access_cluster(eks, net, "CONFIG_MAP", bootstrapClusterCreatorAdminPermissions=False)) == (
+        400, "InvalidParameterException", "bootstrapClusterCreatorAdminPermissions must be true if cluster authentication mode is set to CONFIG_MAP")
+    assert error_of(lambda: access_cluster(eks, net, "LDAP"))[:2] == (400, "InvalidParameterException")
+
+
+def test_access_entries_need_an_api_authentication_mode(eks: Any, net: Network) -> None:
+    # API_CreateAccessEntry errors: InvalidRequestException; the message is
+    # aws-ia/terraform-aws-eks-blueprints#1877's (also on DescribeAccessEntry: upbound/configuration-aws-eks#122).
+    name = create(eks, net)
+    for call in (
+        lambda: eks.create_access_entry(clusterName=name, principalArn=role("admin")),
+        lambda: eks.describe_access_entry(clusterName=name, principalArn=role("admin")),
+        lambda: eks.list_access_entries(clusterName=name),
+    ):
+        assert error_of(call) == (400, "InvalidRequestException", AUTH_MODE_MSG)
+    assert error_of(lambda: eks.list_access_entries(clusterName="no-such-cluster"))[:2] == (404, "ResourceNotFoundException")
+
+
+def test_cluster_creator_gets_a_cluster_admin_access_entry(eks: Any, net: Network) -> None:
+    # API_CreateAccessConfigRequest bootstrapClusterCreatorAdminPermissions: "the cluster creator
+    # IAM principal was set as a cluster admin access entry during cluster creation time".
+    name = access_cluster(eks, net)
+    assert eks.list_access_entries(clusterName=name)["accessEntries"] == [CREATOR]
+    found = entry(eks, name, CREATOR)
+    assert (found["type"], found["username"], found["kubernetesGroups"]) == ("STANDARD", CREATOR, [])
+    policies = eks.list_associated_access_policies(clusterName=name, principalArn=CREATOR)["associatedAccessPolicies"]
+    assert [(p["policyArn"], p["accessScope"]) for p in policies] == [(ADMIN_POLICY, {"type": "cluster", "namespaces": []})]
+    assert eks.list_access_entries(clusterName=name, associatedPolicyArn=ADMIN_POLICY)["accessEntries"] == [CREATOR]
+    without = access_cluster(eks, net, "API", bootstrapClusterCreatorAdminPermissions=False)
+    assert eks.list_access_entries(clusterName=without)["accessEntries"] == []
+
+
+def test_create_access_entry_fills_the_documented_defaults(eks: Any, net: Network) -> None:
+    # API_CreateAccessEntry / API_AccessEntry; usernames "If you don't specify a value for username,
+    # Amazon EKS automatically generates" (set-custom-username: a role's assumed-role ARN without
+    # its path, a user's ARN); EC2_LINUX as in the CLI's create-access-entry example output.
+    name = access_cluster(eks, net)
+    principal = role("development/apps/my-role")
+    created = eks.create_access_entry(clusterName=name, principalArn=principal, tags={"team": "infra"})["accessEntry"]
+    assert created == entry(eks, name, principal)
+    assert re.fullmatch(rf"arn:aws:eks:us-east-1:123456789012:access-entry/{name}/role/123456789012/my-role/[0-9a-f-]{{36}}", created["accessEntryArn"])
+    assert created["username"] == "arn:aws:sts::123456789012:assumed-role/my-role/{{SessionName}}"
+    assert (created["type"], created["kubernetesGroups"], created["tags"], created["clusterName"]) == ("STANDARD", [], {"team": "infra"}, name)
+    assert created["createdAt"] == created["modifiedAt"]
+    user = "arn:aws:iam::123456789012:user/alice"
+    assert eks.create_access_entry(clusterName=name, principalArn=user)["accessEntry"]["username"] == user
+    node = eks.create_access_entry(clusterName=name, principalArn=role("nodes"), type="EC2_LINUX")["accessEntry"]
+    assert (node["username"], node["kubernetesGroups"]) == ("system:node:{{EC2PrivateDNSName}}", ["system:nodes"])
+    hybrid = eks.create_access_entry(clusterName=name, principalArn=role("hybrid"), type="HYBRID_LINUX")["accessEntry"]
+    assert hybrid["username"] == "system:node:{{SessionName}}"
+    custom = eks.create_access_entry(clusterName=name, principalArn=role("ci"), username="ci-{{SessionName}}", kubernetesGroups=["ci"])["accessEntry"]
+    assert (custom["username"], custom["kubernetesGroups"]) == ("ci-{{SessionName}}", ["ci"])
+    # clientRequestToken: "ensure the idempotency of the request".
+    token = str(uuid.uuid4())
+    first = eks.create_access_entry(clusterName=name, principalArn=role("once"), clientRequestToken=token)["accessEntry"]
+    again = eks.create_access_entry(clusterName=name, principalArn=role("once"), clientRequestToken=token)["accessEntry"]
+    assert again["accessEntryArn"] == first["accessEntryArn"]
+
+
+def test_create_access_entry_rejects_what_eks_rejects(eks: Any, net: Network) -> None:
+    # API_CreateAccessEntry: "You can't specify the same ARN in more than one access entry"
+    # (409, terraform-aws-modules/terraform-aws-eks#3293); no STS session principals
+    # (aws-samples/appmod-blueprints#319); EC2_LINUX "can't specify values for kubernetesGroups";
+    # nodes need IAM roles; system: groups (terraform-aws-modules/terraform-aws-eks#2915) and
+    # reserved usernames (set-custom-username) are refused; no service-linked roles
+    # (hashicorp/terraform-provider-aws#36447).
+    name = access_cluster(eks, net)
+    eks.create_access_entry(clusterName=name, principalArn=role("taken"))
+    assert error_of(lambda: eks.create_access_entry(clusterName=name, principalArn=role("taken"))) == (
+        409, "ResourceInUseException", "The specified access entry resource is already in use on this cluster.")
+    for request, message in (
+        ({"principalArn": "arn:aws:sts::123456789012:assumed-role/admin/session"}, "The principalArn parameter format is not valid"),
+        ({"principalArn": role("a"), "kubernetesGroups": ["system:masters"]}, "The kubernetes group name system:masters is invalid, it cannot start with system:"),
+        ({"principalArn": role("a"), "username": "system:admin"}, "The username must not begin with system:"),
+        ({"principalArn": role("a"), "username": "eks:admin"}, "The username must not begin with eks:"),
+        ({"principalArn": role("aws-service-role/emr-containers.amazonaws.com/AWSServiceRoleForAmazonEMRContainers")},
+         "The caller is not allowed to modify access entries with a principalArn value of a Service Linked Role"),
+        ({"principalArn": role("a"), "type": "EC2_LINUX", "kubernetesGroups": ["nodes"]}, "kubernetesGroups cannot be specified for access entries of type EC2_LINUX"),
+        ({"principalArn": "arn:aws:iam::123456789012:user/bob", "type": "EC2_LINUX"}, "Access entries of type EC2_LINUX must have an IAM role as principalArn"),
+    ):
+        assert error_of(lambda r=request: eks.create_access_entry(clusterName=name, **r)) == (400, "InvalidParameterException", message)
+    assert error_of(lambda: eks.create_access_entry(clusterName=name, principalArn=role("a"), type="LINUX"))[:2] == (400, "InvalidParameterException")
+    assert eks.list_access_entries(clusterName=name)["accessEntries"] == sorted([CREATOR, role("taken")])
+
+
+def test_update_describe_and_list_access_entries(eks: Any, net: Network) -> None:
+    # API_UpdateAccessEntry (kubernetesGroups, username), API_DescribeAccessEntry (ResourceNotFound:
+    # terraform-aws-modules/terraform-aws-eks#3024's message), API_ListAccessEntries (maxResults,
+    # nextToken); non-STANDARD entries are not updated (aws-controllers-k8s/community#2144).
+    name = access_cluster(eks, net)
+    for n in ("a", "b"):
+        eks.create_access_entry(clusterName=name, principalArn=role(n), kubernetesGroups=["old"])
+    eks.create_access_entry(clusterName=name, principalArn=role("nodes"), type="EC2_LINUX")
+    before = entry(eks, name, role("a"))
+    time.sleep(0.01)
+    updated = eks.update_access_entry(clusterName=name, principalArn=role("a"), kubernetesGroups=["devs"], username="dev-{{SessionName}}")["accessEntry"]
+    assert (updated["kubernetesGroups"], updated["username"]) == (["devs"], "dev-{{SessionName}}")
+    assert updated["createdAt"] == before["createdAt"] and updated["modifiedAt"] > before["modifiedAt"]
+    assert entry(eks, name, role("a")) == updated
+    kept = eks.update_access_entry(clusterName=name, principalArn=role("b"), username="b-user")["accessEntry"]
+    assert kept["kubernetesGroups"] == ["old"]  # not sent, so kept
+    assert error_of(lambda: eks.update_access_entry(clusterName=name, principalArn=role("nodes"), kubernetesGroups=[])) == (
+        400, "InvalidParameterException", STANDARD_ONLY_MSG)
+    assert error_of(lambda: eks.update_access_entry(clusterName=name, principalArn=role("a"), kubernetesGroups=["system:nodes"]))[:2] == (
+        400, "InvalidParameterException")
+    page = eks.list_access_entries(clusterName=name, maxResults=2)
+    rest = eks.list_access_entries(clusterName=name, maxResults=2, nextToken=page["nextToken"])
+    assert page["accessEntries"] + rest["accessEntries"] == sorted([CREATOR, role("a"), role("b"), role("nodes")])
+    assert "nextToken" not in rest
+    assert error_of(lambda: entry(eks, name, role("nobody"))) == (404, "ResourceNotFoundException", ENTRY_NOT_FOUND_MSG)
+
+
+def test_access_policies_are_associated_with_a_scope_and_replaced(eks: Any, net: Network) -> None:
+    # API_AssociateAccessPolicy (policyArn from ListAccessPolicies; API_AccessScope namespaces "A
+    # value is required if you specified namespace for Type"), API_ListAssociatedAccessPolicies,
+    # API_DisassociateAccessPolicy; EC2_LINUX entries take no access policy (API_CreateAccessEntry type).
+    name = access_cluster(eks, net)
+    principal = role("dev")
+    eks.create_access_entry(clusterName=name, principalArn=principal)
+    first = eks.associate_access_policy(clusterName=name, principalArn=principal, policyArn=EDIT_POLICY,
+                                        accessScope={"type": "namespace", "namespaces": ["default"]})
+    assert (first["clusterName"], first["principalArn"]) == (name, principal)
+    assert first["associatedAccessPolicy"]["accessScope"] == {"type": "namespace", "namespaces": ["default"]}
+    time.sleep(0.01)
+    again = eks.associate_access_policy(clusterName=name, principalArn=principal, policyArn=EDIT_POLICY,
+                                        accessScope={"type": "namespace", "namespaces": ["dev", "prod"]})["associatedAccessPolicy"]
+    assert again["accessScope"] == {"type": "namespace", "namespaces": ["dev", "prod"]}
+    assert again["associatedAt"] == first["associatedAccessPolicy"]["associatedAt"]
+    assert again["modifiedAt"] > first["associatedAccessPolicy"]["modifiedAt"]
+    eks.associate_access_policy(clusterName=name, principalArn=principal, policyArn=VIEW_POLICY, accessScope={"type": "cluster"})
+    listed = eks.list_associated_access_policies(clusterName=name, principalArn=principal)
+    assert (listed["clusterName"], listed["principalArn"]) == (name, principal)
+    assert [(p["policyArn"], p["accessScope"]) for p in listed["associatedAccessPolicies"]] == [
+        (EDIT_POLICY, {"type": "namespace", "namespaces": ["dev", "prod"]}), (VIEW_POLICY, {"type": "cluster", "namespaces": []})]
+    assert eks.list_access_entries(clusterName=name, associatedPolicyArn=VIEW_POLICY)["accessEntries"] == [principal]
+    eks.create_access_entry(clusterName=name, principalArn=role("nodes"), type="EC2_LINUX")
+    for call, expected in (
+        (lambda: eks.associate_access_policy(clusterName=name, principalArn=principal, policyArn=POLICY + "AmazonEKSRootPolicy", accessScope={"type": "cluster"}),
+         (400, "InvalidParameterException")),
+        (lambda: eks.associate_access_policy(clusterName=name, principalArn=principal, policyArn=VIEW_POLICY, accessScope={"type": "namespace"}),
+         (400, "InvalidParameterException")),
+        (lambda: eks.associate_access_policy(clusterName=name, principalArn=role("nobody"), policyArn=VIEW_POLICY, accessScope={"type": "cluster"}),
+         (404, "ResourceNotFoundException", ENTRY_NOT_FOUND_MSG)),
+        (lambda: eks.associate_access_policy(clusterName=name, principalArn=role("nodes"), policyArn=VIEW_POLICY, accessScope={"type": "cluster"}),
+         (400, "InvalidParameterException", STANDARD_ONLY_MSG)),
+    ):
+        assert error_of(call)[:len(expected)] == expected
+    eks.disassociate_access_policy(clusterName=name, principalArn=principal, policyArn=EDIT_POLICY)
+    remaining = eks.list_associated_access_policies(clusterName=name, principalArn=principal)["associatedAccessPolicies"]
+    assert [p["policyArn"] for p in remaining] == [VIEW_POLICY]
+    assert error_of(lambda: eks.disassociate_access_policy(clusterName=name, principalArn=principal, policyArn=EDIT_POLICY))[:2] == (
+        404, "ResourceNotFoundException")
+
+
+def test_list_access_policies_returns_the_aws_managed_policies(eks: Any) -> None:
+    # API_ListAccessPolicies: {name, arn} of the AWS managed access policies (the CLI's
+    # list-access-policies example output), paged with maxResults/nextToken.
+    first = eks.list_access_policies(maxResults=5)
+    assert len(first["accessPolicies"]) == 5 and first["nextToken"]
+    policies = eks.list_access_policies()["accessPolicies"]
+    assert "nextToken" not in eks.list_access_policies()
+    names = {p["name"] for p in policies}
+    assert {"AmazonEKSClusterAdminPolicy", "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy"} <= names
+    assert len(policies) == 19
+    assert all(p["arn"] == POLICY + p["name"] for p in policies)
+
+
+def test_delete_access_entry_removes_it_and_its_policies(eks: Any, net: Network) -> None:
+    # API_DeleteAccessEntry; an entry created again for the principal starts with no policy.
+    name = access_cluster(eks, net)
+    principal = role("temp")
+    eks.create_access_entry(clusterName=name, principalArn=principal)
+    eks.associate_access_policy(clusterName=name, principalArn=principal, policyArn=VIEW_POLICY, accessScope={"type": "cluster"})
+    eks.delete_access_entry(clusterName=name, principalArn=principal)
+    assert error_of(lambda: entry(eks, name, principal)) == (404, "ResourceNotFoundException", ENTRY_NOT_FOUND_MSG)
+    assert eks.list_access_entries(clusterName=name, associatedPolicyArn=VIEW_POLICY)["accessEntries"] == []
+    eks.create_access_entry(clusterName=name, principalArn=principal)
+    assert eks.list_associated_access_policies(clusterName=name, principalArn=principal)["associatedAccessPolicies"] == []
+    assert error_of(lambda: eks.delete_access_entry(clusterName=name, principalArn=role("nobody")))[:2] == (404, "ResourceNotFoundException")
+
+
+def test_authentication_mode_only_moves_forward(eks: Any, net: Network) -> None:
+    # API_UpdateClusterConfig accessConfig: an update (type AccessConfigUpdate, param
+    # AuthenticationMode); "you can't change the authentication mode back to a mode that removes
+    # the EKS API" (setting-up-access-entries), nor skip API_AND_CONFIG_MAP (pulumi/pulumi-eks#1493),
+    # nor stay (aws/aws-cdk#31032).
+    name = active_cluster(eks, net)
+    assert error_of(lambda: eks.update_cluster_config(name=name, accessConfig={"authenticationMode": "API"})) == (
+        400, "InvalidParameterException", "Unsupported authentication mode update from CONFIG_MAP to API")
+    assert error_of(lambda: eks.update_cluster_config(
+        name=name, accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"}, logging={"clusterLogging": [{"types": ["api"], "enabled": True}]})) == (
+        400, "InvalidParameterException", "Only one type of update can be allowed.")
+    update = eks.update_cluster_config(name=name, accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"})["update"]
+    assert (update["status"], update["type"]) == ("InProgress", "AccessConfigUpdate")
+    assert update["params"] == [{"type": "AuthenticationMode", "value": "API_AND_CONFIG_MAP"}]
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    assert (cluster["status"], cluster["accessConfig"]["authenticationMode"]) == ("UPDATING", "CONFIG_MAP")  # not yet
+    wait_for(update_done(eks, name, update["id"]))
+    assert eks.describe_update(name=name, updateId=update["id"])["update"]["status"] == "Successful"
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    assert (cluster["status"], cluster["accessConfig"]["authenticationMode"]) == ("ACTIVE", "API_AND_CONFIG_MAP")
+    eks.create_access_entry(clusterName=name, principalArn=role("now-allowed"))
+    for mode in ("CONFIG_MAP", "API_AND_CONFIG_MAP"):
+        assert error_of(lambda m=mode: eks.update_cluster_config(name=name, accessConfig={"authenticationMode": m})) == (
+            400, "InvalidParameterException", f"Unsupported authentication mode update from API_AND_CONFIG_MAP to {mode}")
+
+
+def test_deleting_a_cluster_deletes_its_access_entries(eks: Any, net: Network) -> None:
+    # API_DeleteCluster: the access entries are the cluster's; a cluster created again under the
+    # same name has only its creator's.
+    name = access_cluster(eks, net)
+    eks.create_access_entry(clusterName=name, principalArn=role("gone"))
+    wait_for(lambda: eks.describe_cluster(name=name)["cluster"]["status"] == "ACTIVE")
+    eks.delete_cluster(name=name)
+    wait_for(lambda: name not in eks.list_clusters()["clusters"])
+    eks.create_cluster(name=name, roleArn=ROLE, resourcesVpcConfig={"subnetIds": net.subnets[:2]}, accessConfig={"authenticationMode": "API"})
+    assert eks.list_access_entries(clusterName=name)["accessEntries"] == [CREATOR]
+
+
+# ---------------------------------------------------------------- EKS add-ons
+
+
+def addon(eks: Any, cluster: str, name: str) -> dict[str, Any]:
+    return eks.describe_addon(clusterName=cluster, addonName=name)["addon"]
+
+
+def active_addon(eks: Any, cluster: str, name: str, **request: Any) -> dict[str, Any]:
+    eks.create_addon(clusterName=cluster, addonName=name, **request)
+    wait_for(lambda: addon(eks, cluster, name)["status"] == "ACTIVE")
+    return addon(eks, cluster, name)
+
+
+def addon_update(eks: Any, cluster: str, name: str, update_id: str) -> dict[str, Any]:
+    return eks.describe_update(name=cluster, addonName=name, updateId=update_id)["update"]
+
+
+def addon_update_done(eks: Any, cluster: str, name: str, update_id: str) -> Callable[[], bool]:
+    return lambda: addon_update(eks, cluster, name, update_id)["status"] != "InProgress"
+
+
+def test_addon_goes_creating_then_active_with_the_default_version(eks: Any, net: Network) -> None:
+    # API_CreateAddon / API_Addon (the CLI's create-addon example output); without addonVersion
+    # the default for the cluster's Kubernetes version (DescribeAddonVersions defaultVersion; the
+    # user guide's version tables: managing-coredns, managing-kube-proxy, managing-vpc-cni).
+    current, older = active_cluster(eks, net), versioned_cluster(eks, net, "1.29")
+    role_arn = role("dns")
+    created = eks.create_addon(clusterName=current, addonName="coredns", serviceAccountRoleArn=role_arn,
+                               configurationValues='{"replicaCount": 3}', tags={"team": "infra"})["addon"]
+    assert (created["status"], created["addonVersion"], created["health"]) == ("CREATING", "v1.12.3-eksbuild.1", {"issues": []})
+    assert re.fullmatch(rf"arn:aws:eks:us-east-1:123456789012:addon/{current}/coredns/[0-9a-f-]{{36}}", created["addonArn"])
+    assert (created["clusterName"], created["serviceAccountRoleArn"], created["tags"]) == (current, role_arn, {"team": "infra"})
+    assert created["configurationValues"] == '{"replicaCount": 3}' and created["createdAt"]
+    assert eks.list_addons(clusterName=current)["addons"] == ["coredns"]
+    wait_for(lambda: addon(eks, current, "coredns")["status"] == "ACTIVE")
+    wait_for(lambda: eks.describe_cluster(name=older)["cluster"]["status"] == "ACTIVE")
+    versions = {n: eks.create_addon(clusterName=older, addonName=n)["addon"]["addonVersion"] for n in ("coredns", "kube-proxy", "vpc-cni")}
+    assert versions == {"coredns": "v1.11.4-eksbuild.22", "kube-proxy": "v1.29.15-eksbuild.5", "vpc-cni": "v1.20.1-eksbuild.3"}
+    # configurationValues as YAML, as the CLI's create-addon example 5 sends it.
+    assert eks.create_addon(clusterName=older, addonName="aws-ebs-csi-driver", configurationValues="controller:\n  replicaCount: 1\n")["addon"]["status"] == "CREATING"
+
+
+def test_create_addon_rejects_what_eks_rejects(eks: Any, net: Network) -> None:
+    # API_CreateAddon: addonName "must match one of the names returned by DescribeAddonVersions"
+    # (marcincuber/eks#10), addonVersion one of its versions (hashicorp/terraform-provider-aws#32238),
+    # configurationValues an object (cookpad/terraform-aws-eks#331), one add-on per name (409:
+    # wandb/terraform-aws-wandb#230), only on an ACTIVE cluster.
+    creating = create(eks, net)
+    assert error_of(lambda: eks.create_addon(clusterName=creating, addonName="coredns")) == (
+        400, "InvalidRequestException", f"Cluster '{creating}' is not in ACTIVE status")
+    cluster = active_cluster(eks, net)
+    for request, message in (
+        ({"addonName": "no-such-addon"}, "Addon no-such-addon specified is not supported in 1.33 kubernetes version"),
+        ({"addonName": "coredns", "addonVersion": "v0.0.1-eksbuild.1"}, "Addon version specified is not supported"),
+        ({"addonName": "kube-proxy", "addonVersion": "v1.32.3-eksbuild.7"}, "Addon version specified is not supported"),
+        ({"addonName": "coredns", "configurationValues": "null"},
+         "ConfigurationValue provided in request is not supported: Json schema validation failed with error: [$: null found, object expected]"),
+    ):
+        assert error_of(lambda r=request: eks.create_addon(clusterName=cluster, **r)) == (400, "InvalidParameterException", message)
+    status, code, message = error_of(lambda: eks.create_addon(clusterName=cluster, addonName="coredns", configurationValues="{not json"))
+    assert (status, code) == (400, "InvalidParameterException")
+    assert message.startswith("ConfigurationValue provided in request is not supported")
+    eks.create_addon(clusterName=cluster, addonName="coredns")
+    assert error_of(lambda: eks.create_addon(clusterName=cluster, addonName="coredns")) == (409, "ResourceInUseException", "Addon already exists.")
+    assert eks.list_addons(clusterName=cluster)["addons"] == ["coredns"]
+    assert error_of(lambda: eks.list_addons(clusterName="no-such-cluster"))[:2] == (404, "ResourceNotFoundException")
+
+
+def test_create_failed_fault_ends_the_addon_create_failed(emu: Emulator, eks: Any, net: Network) -> None:
+    # API_Addon status CREATE_FAILED with health.issues (API_AddonIssue code InsufficientNumberOfReplicas).
+    cluster = active_cluster(eks, net)
+    emu.control("POST", "faults", {"operation": "CreateAddon", "error": "CreateFailed"})
+    assert eks.create_addon(clusterName=cluster, addonName="coredns")["addon"]["status"] == "CREATING"
+    wait_for(lambda: addon(eks, cluster, "coredns")["status"] != "CREATING")
+    failed = addon(eks, cluster, "coredns")
+    assert failed["status"] == "CREATE_FAILED"
+    assert [i["code"] for i in failed["health"]["issues"]] == ["InsufficientNumberOfReplicas"]
+    assert active_addon(eks, cluster, "vpc-cni")["health"] == {"issues": []}  # the fault was used up
+
+
+def test_addon_update_applies_only_when_successful(eks: Any, net: Network) -> None:
+    # API_UpdateAddon: returns an update (API_Update type AddonUpdate, params AddonVersion,
+    # ServiceAccountRoleArn, ResolveConflicts, ConfigurationValues) to track with DescribeUpdate;
+    # one at a time (ResourceInUseException); clientRequestToken idempotency.
+    cluster = active_cluster(eks, net)
+    before = active_addon(eks, cluster, "coredns", addonVersion="v1.11.4-eksbuild.22")
+    token = str(uuid.uuid4())
+    request = {"addonVersion": "v1.12.3-eksbuild.1", "serviceAccountRoleArn": role("dns"), "resolveConflicts": "OVERWRITE",
+               "configurationValues": '{"replicaCount": 4}', "clientRequestToken": token}
+    update = eks.update_addon(clusterName=cluster, addonName="coredns", **request)["update"]
+    assert (update["status"], update["type"], update["errors"]) == ("InProgress", "AddonUpdate", [])
+    assert update["params"] == [
+        {"type": "AddonVersion", "value": "v1.12.3-eksbuild.1"},
+        {"type": "ServiceAccountRoleArn", "value": role("dns")},
+        {"type": "ResolveConflicts", "value": "OVERWRITE"},
+        {"type": "ConfigurationValues", "value": '{"replicaCount": 4}'},
+    ]
+    assert eks.update_addon(clusterName=cluster, addonName="coredns", **request)["update"]["id"] == update["id"]
+    during = addon(eks, cluster, "coredns")
+    assert (during["status"], during["addonVersion"]) == ("UPDATING", "v1.11.4-eksbuild.22")  # not yet
+    assert error_of(lambda: eks.update_addon(clusterName=cluster, addonName="coredns", resolveConflicts="PRESERVE")) == (
+        409, "ResourceInUseException", f"Cannot AddonUpdate because addon coredns currently has update {update['id']} in progress")
+    wait_for(addon_update_done(eks, cluster, "coredns", update["id"]))
+    assert addon_update(eks, cluster, "coredns", update["id"])["status"] == "Successful"
+    after = addon(eks, cluster, "coredns")
+    assert (after["status"], after["addonVersion"], after["serviceAccountRoleArn"]) == ("ACTIVE", "v1.12.3-eksbuild.1", role("dns"))
+    assert after["configurationValues"] == '{"replicaCount": 4}' and after["modifiedAt"] > before["modifiedAt"]
+    assert error_of(lambda: eks.update_addon(clusterName=cluster, addonName="coredns", addonVersion="v1.10.1-eksbuild.38")) == (
+        400, "InvalidParameterException", "Addon version specified is not supported")
+
+
+def test_update_failed_fault_ends_the_addon_update_failed(emu: Emulator, eks: Any, net: Network) -> None:
+    # API_DescribeUpdate: "If an update fails, the status is Failed, and an error detail explains
+    # the reason"; API_Addon status UPDATE_FAILED; nothing is applied, and it can be updated again.
+    cluster = active_cluster(eks, net)
+    active_addon(eks, cluster, "vpc-cni", addonVersion="v1.19.2-eksbuild.1")
+    emu.control("POST", "faults", {"operation": "UpdateAddon", "error": "UpdateFailed"})
+    update = eks.update_addon(clusterName=cluster, addonName="vpc-cni", addonVersion="v1.20.1-eksbuild.3")["update"]
+    wait_for(addon_update_done(eks, cluster, "vpc-cni", update["id"]))
+    described = addon_update(eks, cluster, "vpc-cni", update["id"])
+    assert described["status"] == "Failed" and described["errors"][0]["resourceIds"] == ["vpc-cni"]
+    found = addon(eks, cluster, "vpc-cni")
+    assert (found["status"], found["addonVersion"]) == ("UPDATE_FAILED", "v1.19.2-eksbuild.1")
+    retry = eks.update_addon(clusterName=cluster, addonName="vpc-cni", addonVersion="v1.20.1-eksbuild.3")["update"]
+    wait_for(addon_update_done(eks, cluster, "vpc-cni", retry["id"]))
+    assert (addon(eks, cluster, "vpc-cni")["status"], addon(eks, cluster, "vpc-cni")["addonVersion"]) == ("ACTIVE", "v1.20.1-eksbuild.3")
+
+
+def test_describe_and_list_updates_with_addon_name(eks: Any, net: Network) -> None:
+    # API_DescribeUpdate / API_ListUpdates: addonName "is required if the update is an add-on
+    # update"; without it, the cluster's own updates.
+    cluster = active_cluster(eks, net)
+    active_addon(eks, cluster, "kube-proxy")
+    first = eks.update_addon(clusterName=cluster, addonName="kube-proxy", resolveConflicts="OVERWRITE")["update"]
+    wait_for(addon_update_done(eks, cluster, "kube-proxy", first["id"]))
+    second = eks.update_addon(clusterName=cluster, addonName="kube-proxy", configurationValues="{}")["update"]
+    assert eks.list_updates(name=cluster, addonName="kube-proxy")["updateIds"] == [first["id"], second["id"]]
+    page = eks.list_updates(name=cluster, addonName="kube-proxy", maxResults=1)
+    assert page["updateIds"] == [first["id"]]
+    assert eks.list_updates(name=cluster, addonName="kube-proxy", nextToken=page["nextToken"])["updateIds"] == [second["id"]]
+    assert eks.list_updates(name=cluster)["updateIds"] == []
+    assert error_of(lambda: eks.describe_update(name=cluster, updateId=first["id"]))[:2] == (404, "ResourceNotFoundException")
+    unknown = "00000000-0000-0000-0000-000000000000"
+    assert error_of(lambda: addon_update(eks, cluster, "kube-proxy", unknown)) == (404, "ResourceNotFoundException", f"No update found for ID: {unknown}")
+    assert error_of(lambda: addon_update(eks, cluster, "coredns", first["id"])) == (
+        404, "ResourceNotFoundException", f"No addon: coredns found in cluster: {cluster}")
+
+
+def test_delete_addon_goes_deleting_then_gone(eks: Any, net: Network) -> None:
+    # API_DeleteAddon (preserve "preserves the add-on software on your cluster"): DELETING, then
+    # ResourceNotFoundException; the name can then be used again.
+    cluster = active_cluster(eks, net)
+    active_addon(eks, cluster, "eks-pod-identity-agent")
+    deleted = eks.delete_addon(clusterName=cluster, addonName="eks-pod-identity-agent", preserve=True)["addon"]
+    assert deleted["status"] == "DELETING" and addon(eks, cluster, "eks-pod-identity-agent")["status"] == "DELETING"
+    wait_for(lambda: eks.list_addons(clusterName=cluster)["addons"] == [])
+    assert error_of(lambda: addon(eks, cluster, "eks-pod-identity-agent")) == (
+        404, "ResourceNotFoundException", f"No addon: eks-pod-identity-agent found in cluster: {cluster}")
+    assert eks.create_addon(clusterName=cluster, addonName="eks-pod-identity-agent")["addon"]["status"] == "CREATING"
+
+
+def test_describe_addon_versions_lists_the_catalogue(eks: Any) -> None:
+    # API_DescribeAddonVersions: addonName, kubernetesVersion and types filters; API_Compatibility
+    # defaultVersion; maxResults/nextToken.
+    everything = eks.describe_addon_versions()["addons"]
+    assert {"vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "eks-pod-identity-agent"} <= {a["addonName"] for a in everything}
+    coredns = eks.describe_addon_versions(addonName="coredns", kubernetesVersion="1.33")["addons"]
+    assert [(a["addonName"], a["type"], a["owner"], a["publisher"]) for a in coredns] == [("coredns", "networking", "aws", "eks")]
+    assert [(v["addonVersion"], v["compatibilities"]) for v in coredns[0]["addonVersions"]] == [
+        ("v1.12.3-eksbuild.1", [{"clusterVersion": "1.33", "platformVersions": ["*"], "defaultVersion": True}]),
+        ("v1.11.4-eksbuild.22", [{"clusterVersion": "1.33", "platformVersions": ["*"], "defaultVersion": False}]),
+    ]
+    proxy = eks.describe_addon_versions(addonName="kube-proxy", kubernetesVersion="1.32")["addons"][0]["addonVersions"]
+    assert [v["addonVersion"] for v in proxy] == ["v1.32.3-eksbuild.7"]
+    assert eks.describe_addon_versions(addonName="no-such-addon")["addons"] == []
+    assert eks.describe_addon_versions(kubernetesVersion="1.19")["addons"] == []
+    assert [a["addonName"] for a in eks.describe_addon_versions(types=["storage"])["addons"]] == ["aws-ebs-csi-driver"]
+    page = eks.describe_addon_versions(maxResults=2)
+    assert len(page["addons"]) == 2 and page["nextToken"]
+
+
+def test_deleting_a_cluster_deletes_its_addons(eks: Any, net: Network) -> None:
+    # API_DeleteCluster: the cluster's add-ons are deleted with it (DELETING meanwhile).
+    cluster = active_cluster(eks, net)
+    active_addon(eks, cluster, "coredns")
+    assert eks.delete_cluster(name=cluster)["cluster"]["status"] == "DELETING"
+    assert addon(eks, cluster, "coredns")["status"] == "DELETING"
+    wait_for(lambda: cluster not in eks.list_clusters()["clusters"])
+    assert error_of(lambda: addon(eks, cluster, "coredns"))[:2] == (404, "ResourceNotFoundException")
+
+
+def test_access_entries_and_addons_are_tagged_by_their_arn(eks: Any, net: Network) -> None:
+    # API_TagResource / API_UntagResource / API_ListTagsForResource on "an Amazon EKS resource":
+    # API_AccessEntry and API_Addon have tags.
+    cluster = access_cluster(eks, net)
+    wait_for(lambda: eks.describe_cluster(name=cluster)["cluster"]["status"] == "ACTIVE")
+    entry_arn = eks.create_access_entry(clusterName=cluster, principalArn=role("tagged"), tags={"team": "infra"})["accessEntry"]["accessEntryArn"]
+    addon_arn = eks.create_addon(clusterName=cluster, addonName="coredns", tags={"team": "infra"})["addon"]["addonArn"]
+    for arn in (entry_arn, addon_arn):
+        eks.tag_resource(resourceArn=arn, tags={"team": "platform", "cost": "ci"})
+        eks.untag_resource(resourceArn=arn, tagKeys=["cost"])
+        assert eks.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "platform"}
+    assert entry(eks, cluster, role("tagged"))["tags"] == {"team": "platform"}
+    assert addon(eks, cluster, "coredns")["tags"] == {"team": "platform"}
