@@ -325,7 +325,25 @@ fn resource_block(
                             hidden_blocks += 1
                         }
                         (Some(x), Some(y)) => {
-                            block(&mut out, Mark::Change, k, Some(x), Some(y), forces(k))
+                            // Forced as a whole ([block]), or by fields of this item:
+                            // [block, attr] for a single block, [block, i, attr] for a list.
+                            let here: Vec<&[String]> = c
+                                .replace_paths
+                                .iter()
+                                .filter(|p| p.first() == Some(k))
+                                .map(|p| &p[1..])
+                                .collect();
+                            let index = i.to_string();
+                            let fields: Vec<&str> = here
+                                .iter()
+                                .filter_map(|p| match p {
+                                    [attr] => Some(attr.as_str()),
+                                    [at, attr, ..] if *at == index => Some(attr.as_str()),
+                                    _ => None,
+                                })
+                                .collect();
+                            let whole_block = here.iter().any(|p| p.is_empty());
+                            changed_block(&mut out, k, x, y, whole_block, &fields)
                         }
                         (None, Some(y)) => block(&mut out, Mark::Add, k, None, Some(y), forces(k)),
                         (Some(x), None) => {
@@ -395,6 +413,22 @@ fn removed(out: &mut Out, key: &str, v: &Value, suffix: &str) {
     }
 }
 
+/// A block item that changes in place; `fields` are the ones that force replacement.
+fn changed_block(out: &mut Out, name: &str, b: &Value, a: &Value, forces: bool, fields: &[&str]) {
+    let suffix = if forces { " # forces replacement" } else { "" };
+    let empty = BTreeMap::new();
+    out.push(6, Mark::Change, format!("{name} {{{suffix}"));
+    object_fields(
+        out,
+        10,
+        b.as_object().unwrap_or(&empty),
+        a.as_object().unwrap_or(&empty),
+        true,
+        fields,
+    );
+    out.push(6, Mark::Same, "}");
+}
+
 fn block(
     out: &mut Out,
     mark: Mark,
@@ -404,19 +438,8 @@ fn block(
     forces: bool,
 ) {
     let suffix = if forces { " # forces replacement" } else { "" };
-    let empty = BTreeMap::new();
     match (before, after) {
-        (Some(b), Some(a)) => {
-            out.push(6, mark, format!("{name} {{{suffix}"));
-            object_fields(
-                out,
-                10,
-                b.as_object().unwrap_or(&empty),
-                a.as_object().unwrap_or(&empty),
-                true,
-            );
-            out.push(6, Mark::Same, "}");
-        }
+        (Some(b), Some(a)) => changed_block(out, name, b, a, forces, &[]),
         (None, Some(v)) | (Some(v), None) => {
             if v.is_unknown() {
                 out.push(6, mark, format!("{name} {{{suffix}"));

@@ -164,7 +164,7 @@ pub fn change(
     match (before, after) {
         (Value::Object(b), Value::Object(a)) => {
             out.push(indent, Mark::Change, format!("{name} = {{"));
-            object_fields(out, indent + 4, b, a, !is_map);
+            object_fields(out, indent + 4, b, a, !is_map, &[]);
             out.push(indent, Mark::Same, format!("}}{suffix}"));
         }
         (Value::List(b), Value::List(a)) | (Value::Set(b), Value::Set(a))
@@ -250,6 +250,7 @@ pub fn object_fields(
     before: &std::collections::BTreeMap<String, Value>,
     after: &std::collections::BTreeMap<String, Value>,
     attributes: bool,
+    forced: &[&str],
 ) {
     let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
     keys.sort();
@@ -258,6 +259,8 @@ pub fn object_fields(
     let mut hidden = 0;
     for k in keys {
         let key = format!("{:width$}", object_key(k));
+        let forces = forced.contains(&k.as_str());
+        let lines = out.lines.len();
         match (before.get(k), after.get(k)) {
             (Some(b), Some(a)) if b.same_as(a) && !a.contains_unknown() => hidden += 1,
             (Some(b), Some(a)) if b.is_null() => whole(out, indent, Mark::Add, &key, a, false),
@@ -268,10 +271,15 @@ pub fn object_fields(
                     whole(out, indent, Mark::Remove, &key, b, false);
                 }
             }
-            (Some(b), Some(a)) => change(out, indent, &key, b, a, false, false),
+            (Some(b), Some(a)) => change(out, indent, &key, b, a, forces, false),
             (None, Some(a)) => whole(out, indent, Mark::Add, &key, a, false),
             (Some(b), None) => whole(out, indent, Mark::Remove, &key, b, false),
             (None, None) => {}
+        }
+        // `change` marks its own line; added and removed values get the mark on their first.
+        let changed_here = !matches!((before.get(k), after.get(k)), (Some(b), Some(a)) if !b.is_null() && !a.is_null());
+        if forces && changed_here && out.lines.len() > lines {
+            out.lines[lines].text.push_str(" # forces replacement");
         }
     }
     if hidden > 0 {

@@ -191,9 +191,13 @@ impl Bench<'_> {
             "{ty}: changing {} does not plan an update in place\n{text}",
             change.attribute
         );
+        // Changed (~), or newly set within the update (+), or removed (-).
+        let shows = |l: &str| {
+            let l = l.trim_start();
+            l.starts_with(['~', '+', '-']) && l[1..].trim_start().starts_with(change.attribute)
+        };
         assert!(
-            text.lines()
-                .any(|l| l.trim_start().starts_with('~') && l.contains(change.attribute)),
+            text.lines().any(shows),
             "{ty}: the plan does not show {} changing\n{text}",
             change.attribute
         );
