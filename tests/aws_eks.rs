@@ -757,3 +757,42 @@ fn a_node_role_that_cannot_work_is_refused_before_any_api_call() {
         "No aws_iam_role_policy_attachment in this configuration attaches a policy to aws_iam_role.nodes",
     ]);
 }
+
+#[test]
+fn a_cluster_nobody_could_administer_is_refused_before_any_api_call() {
+    let emu = AwsEmulator::start();
+    let p = restricted(&emu);
+    p.edit(
+        "main.tf",
+        "  role_arn = aws_iam_role.cluster.arn\n",
+        "  role_arn = aws_iam_role.cluster.arn\n\n  access_config {\n    authentication_mode                         = \"API\"\n    bootstrap_cluster_creator_admin_permissions = false\n  }\n",
+    );
+    run(&p, &emu, &["plan"]).failure().stderr_has(&[
+        "error: Nobody could run kubectl on this cluster",
+        "main.tf:",
+        "authentication_mode = \"API\"",
+        "Nobody could run kubectl, or add an administrator later",
+        "AmazonEKSClusterAdminPolicy",
+    ]);
+    no_calls(&emu);
+    // An access entry with the cluster-admin policy is the way in.
+    p.write(
+        "admins.tf",
+        r#"resource "aws_eks_access_entry" "admins" {
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = "arn:aws:iam::123456789012:role/platform-admins"
+}
+
+resource "aws_eks_access_policy_association" "admins" {
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.admins.principal_arn
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+"#,
+    );
+    run(&p, &emu, &["plan"]).success();
+}

@@ -127,3 +127,18 @@ fn aws_iam_policy() {
 fn aws_eks_node_group() {
     harness::conform(case("aws_eks_node_group"));
 }
+
+#[test]
+fn aws_eks_access_entry() {
+    harness::conform(case("aws_eks_access_entry"));
+}
+
+#[test]
+fn aws_eks_access_policy_association() {
+    harness::conform(case("aws_eks_access_policy_association"));
+}
+
+#[test]
+fn aws_eks_addon() {
+    harness::conform(case("aws_eks_addon"));
+}

@@ -78,8 +78,9 @@ impl AwsEmulator {
         aws_sdk_iam::Client::from_conf(conf)
     }
 
-    /// What the emulator holds, as `kind:id`: EKS clusters (`eks:NAME`) and their node groups
-    /// (`nodegroup:CLUSTER:NAME`), VPCs, subnets,
+    /// What the emulator holds, as `kind:id`: EKS clusters (`eks:NAME`) with their node groups
+    /// (`nodegroup:CLUSTER:NAME`), add-ons (`addon:CLUSTER:NAME`), access entries
+    /// (`access:CLUSTER:PRINCIPAL`) and their policies (`access-policy:CLUSTER:PRINCIPAL:ARN`), VPCs, subnets,
     /// security groups other than the VPCs' own `default` ones, ingress rules, internet
     /// gateways (`igw:ID`), Elastic IPs (`eip:ALLOCATION`), NAT gateways (`nat:ID`), route
     /// tables other than the VPCs' main ones (`rtb:ID`), their associations (`rtbassoc:ID`)
@@ -104,6 +105,37 @@ impl AwsEmulator {
                     .expect("ListNodegroups");
                 for g in groups.nodegroups() {
                     out.insert(format!("nodegroup:{name}:{g}"));
+                }
+                let addons = eks
+                    .list_addons()
+                    .cluster_name(name)
+                    .send()
+                    .await
+                    .expect("ListAddons");
+                for a in addons.addons() {
+                    out.insert(format!("addon:{name}:{a}"));
+                }
+                let entries = eks
+                    .list_access_entries()
+                    .cluster_name(name)
+                    .send()
+                    .await
+                    .expect("ListAccessEntries");
+                for principal in entries.access_entries() {
+                    out.insert(format!("access:{name}:{principal}"));
+                    let policies = eks
+                        .list_associated_access_policies()
+                        .cluster_name(name)
+                        .principal_arn(principal)
+                        .send()
+                        .await
+                        .expect("ListAssociatedAccessPolicies");
+                    for p in policies.associated_access_policies() {
+                        out.insert(format!(
+                            "access-policy:{name}:{principal}:{}",
+                            p.policy_arn().unwrap_or_default()
+                        ));
+                    }
                 }
             }
             let vpcs = ec2.describe_vpcs().send().await.expect("DescribeVpcs");

@@ -249,6 +249,50 @@ impl Emulator {
                                 tokio::time::sleep(Duration::from_millis(100)).await;
                             }
                         }
+                        "aws_eks_access_entry" => {
+                            let eks = e.eks_client().await;
+                            eks.delete_access_entry()
+                                .cluster_name(text("cluster_name"))
+                                .principal_arn(text("principal_arn"))
+                                .send()
+                                .await
+                                .expect("DeleteAccessEntry");
+                        }
+                        "aws_eks_access_policy_association" => {
+                            let eks = e.eks_client().await;
+                            eks.disassociate_access_policy()
+                                .cluster_name(text("cluster_name"))
+                                .principal_arn(text("principal_arn"))
+                                .policy_arn(text("policy_arn"))
+                                .send()
+                                .await
+                                .expect("DisassociateAccessPolicy");
+                        }
+                        "aws_eks_addon" => {
+                            let eks = e.eks_client().await;
+                            let (cluster, name) = (text("cluster_name"), text("addon_name"));
+                            eks.delete_addon()
+                                .cluster_name(&cluster)
+                                .addon_name(&name)
+                                .send()
+                                .await
+                                .expect("DeleteAddon");
+                            let started = Instant::now();
+                            while eks
+                                .describe_addon()
+                                .cluster_name(&cluster)
+                                .addon_name(&name)
+                                .send()
+                                .await
+                                .is_ok()
+                            {
+                                assert!(
+                                    started.elapsed() < Duration::from_secs(30),
+                                    "{name} is still there"
+                                );
+                                tokio::time::sleep(Duration::from_millis(100)).await;
+                            }
+                        }
                         "aws_eks_cluster" => {
                             let eks = e.eks_client().await;
                             let name = text("name");

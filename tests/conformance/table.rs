@@ -295,6 +295,114 @@ resource "aws_eks_cluster" "net" {
 }
 "#;
 
+const AWS_ACCESS: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "net" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "us-east-1b"
+}
+
+resource "aws_iam_role" "admins" {
+  name = "admins"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::123456789012:root" } }]
+  })
+}
+
+resource "aws_iam_role" "ci" {
+  name = "ci"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::123456789012:root" } }]
+  })
+}
+
+resource "aws_iam_role" "viewers" {
+  name = "viewers"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::123456789012:root" } }]
+  })
+}
+
+resource "aws_eks_cluster" "net" {
+  name     = "conformance"
+  role_arn = "arn:aws:iam::123456789012:role/eks-cluster"
+  version  = "1.31"
+
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  vpc_config {
+    subnet_ids = [aws_subnet.a.id, aws_subnet.b.id]
+  }
+}
+"#;
+
+const AWS_ENTRY: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "net" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "us-east-1b"
+}
+
+resource "aws_iam_role" "admins" {
+  name = "admins"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::123456789012:root" } }]
+  })
+}
+
+resource "aws_eks_cluster" "net" {
+  name     = "conformance"
+  role_arn = "arn:aws:iam::123456789012:role/eks-cluster"
+  version  = "1.31"
+
+  access_config {
+    authentication_mode = "API"
+  }
+
+  vpc_config {
+    subnet_ids = [aws_subnet.a.id, aws_subnet.b.id]
+  }
+}
+
+resource "aws_eks_access_entry" "admins" {
+  cluster_name  = aws_eks_cluster.net.name
+  principal_arn = aws_iam_role.admins.arn
+}
+"#;
+
 const AZURE: &str = r#"provider "azurerm" {
   features {}
 }
@@ -303,6 +411,205 @@ const AZURE: &str = r#"provider "azurerm" {
 const TAG_CHANGE: (&str, &str) = ("team = \"infra\"", "team = \"platform\"");
 
 pub const CASES: &[Case] = &[
+    Case {
+        type_name: "aws_eks_access_entry",
+        cloud: Cloud::Aws,
+        setup: AWS_ACCESS,
+        minimal: r#"resource "aws_eks_access_entry" "under_test" {
+  cluster_name  = aws_eks_cluster.net.name
+  principal_arn = aws_iam_role.admins.arn
+}
+"#,
+        full: r#"resource "aws_eks_access_entry" "under_test" {
+  cluster_name      = aws_eks_cluster.net.name
+  principal_arn     = aws_iam_role.admins.arn
+  type              = "STANDARD"
+  kubernetes_groups = ["platform-admins"]
+  user_name         = "admin"
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "kubernetes_groups",
+                from: "[\"platform-admins\"]",
+                to: "[\"platform-admins\", \"viewers\"]",
+                calls: &[("UpdateAccessEntry", 1)],
+            },
+            Change {
+                attribute: "user_name",
+                from: "\"admin\"",
+                to: "\"platform\"",
+                calls: &[("UpdateAccessEntry", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("TagResource", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[Change {
+            attribute: "principal_arn",
+            from: "aws_iam_role.admins.arn",
+            to: "aws_iam_role.ci.arn",
+            calls: &[],
+        }],
+        import_id: "{id}",
+        counted: r#"resource "aws_eks_access_entry" "many" {
+  count         = 2
+  cluster_name  = aws_eks_cluster.net.name
+  principal_arn = [aws_iam_role.ci.arn, aws_iam_role.viewers.arn][count.index]
+}
+"#,
+        // EKS has no batch describe: one DescribeAccessEntry per entry, made concurrently.
+        refresh_calls: &[("DescribeAccessEntry", 2)],
+        lookup: "",
+    },
+    Case {
+        type_name: "aws_eks_access_policy_association",
+        cloud: Cloud::Aws,
+        setup: AWS_ENTRY,
+        minimal: r#"resource "aws_eks_access_policy_association" "under_test" {
+  cluster_name  = aws_eks_cluster.net.name
+  principal_arn = aws_eks_access_entry.admins.principal_arn
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+"#,
+        full: r#"resource "aws_eks_access_policy_association" "under_test" {
+  cluster_name  = aws_eks_cluster.net.name
+  principal_arn = aws_eks_access_entry.admins.principal_arn
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
+
+  access_scope {
+    type       = "namespace"
+    namespaces = ["apps", "jobs"]
+  }
+}
+"#,
+        // Every argument forces a new association.
+        in_place: &[],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "policy_arn",
+                from: "AmazonEKSEditPolicy",
+                to: "AmazonEKSViewPolicy",
+                calls: &[],
+            },
+            // The plan marks the whole scope block, which forces replacement as a block.
+            Change {
+                attribute: "access_scope",
+                from: "[\"apps\", \"jobs\"]",
+                to: "[\"apps\"]",
+                calls: &[],
+            },
+        ],
+        import_id: "{id}",
+        counted: r#"resource "aws_eks_access_policy_association" "many" {
+  count         = 2
+  cluster_name  = aws_eks_cluster.net.name
+  principal_arn = aws_eks_access_entry.admins.principal_arn
+  policy_arn    = ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy"][count.index]
+
+  access_scope {
+    type = "cluster"
+  }
+}
+"#,
+        // One list for the access entry, however many of its policies are managed here.
+        refresh_calls: &[("ListAssociatedAccessPolicies", 1)],
+        lookup: "",
+    },
+    Case {
+        type_name: "aws_eks_addon",
+        cloud: Cloud::Aws,
+        setup: AWS_CLUSTER,
+        minimal: r#"resource "aws_eks_addon" "under_test" {
+  cluster_name = aws_eks_cluster.net.name
+  addon_name   = "coredns"
+}
+"#,
+        full: r#"resource "aws_eks_addon" "under_test" {
+  cluster_name                = aws_eks_cluster.net.name
+  addon_name                  = "vpc-cni"
+  addon_version               = "v1.19.2-eksbuild.1"
+  configuration_values        = jsonencode({ env = { WARM_IP_TARGET = "5" } })
+  service_account_role_arn    = "arn:aws:iam::123456789012:role/vpc-cni"
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "configuration_values",
+                from: "WARM_IP_TARGET = \"5\"",
+                to: "WARM_IP_TARGET = \"3\"",
+                calls: &[("UpdateAddon", 1)],
+            },
+            Change {
+                attribute: "service_account_role_arn",
+                from: "role/vpc-cni\"",
+                to: "role/vpc-cni-irsa\"",
+                calls: &[("UpdateAddon", 1)],
+            },
+            // Settings of clusterform's own (EKS does not hold them, so import cannot read
+            // them): setting them plans an update that calls nothing.
+            Change {
+                attribute: "preserve",
+                from: "  tags = {",
+                to: "  preserve = true\n  tags = {",
+                calls: &[],
+            },
+            Change {
+                attribute: "resolve_conflicts_on_update",
+                from: "  tags = {",
+                to: "  resolve_conflicts_on_update = \"PRESERVE\"\n  tags = {",
+                calls: &[],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("TagResource", 1)],
+            },
+        ],
+        one_way: &[Change {
+            attribute: "addon_version",
+            from: "\"v1.19.2-eksbuild.1\"",
+            to: "\"v1.20.1-eksbuild.3\"",
+            calls: &[("UpdateAddon", 1)],
+        }],
+        // Another add-on, at its default version for the cluster.
+        force_new: &[Change {
+            attribute: "addon_name",
+            from: "\"vpc-cni\"\n  addon_version               = \"v1.19.2-eksbuild.1\"",
+            to: "\"kube-proxy\"",
+            calls: &[],
+        }],
+        import_id: "{id}",
+        // resolve_conflicts_on_create only matters to a create, so the counted ones have it.
+        counted: r#"resource "aws_eks_addon" "many" {
+  count                       = 2
+  cluster_name                = aws_eks_cluster.net.name
+  addon_name                  = ["coredns", "eks-pod-identity-agent"][count.index]
+  resolve_conflicts_on_create = "OVERWRITE"
+}
+"#,
+        // EKS has no batch describe: one DescribeAddon per add-on, made concurrently.
+        refresh_calls: &[("DescribeAddon", 2)],
+        lookup: "",
+    },
     Case {
         type_name: "aws_eks_node_group",
         cloud: Cloud::Aws,
@@ -1028,6 +1335,11 @@ pub const CASES: &[Case] = &[
   version                   = "1.31"
   enabled_cluster_log_types = ["api", "audit"]
 
+  access_config {
+    authentication_mode                         = "API_AND_CONFIG_MAP"
+    bootstrap_cluster_creator_admin_permissions = true
+  }
+
   vpc_config {
     subnet_ids              = [aws_subnet.a.id, aws_subnet.b.id]
     endpoint_private_access = true
@@ -1061,18 +1373,35 @@ pub const CASES: &[Case] = &[
                 calls: &[("TagResource", 1)],
             },
         ],
-        one_way: &[Change {
-            attribute: "version",
-            from: "\"1.31\"",
-            to: "\"1.32\"",
-            calls: &[("UpdateClusterVersion", 1)],
-        }],
-        force_new: &[Change {
-            attribute: "role_arn",
-            from: "role/eks-cluster",
-            to: "role/eks-cluster-2",
-            calls: &[],
-        }],
+        one_way: &[
+            Change {
+                attribute: "version",
+                from: "\"1.31\"",
+                to: "\"1.32\"",
+                calls: &[("UpdateClusterVersion", 1)],
+            },
+            // Authentication modes only move towards access entries.
+            Change {
+                attribute: "authentication_mode",
+                from: "\"API_AND_CONFIG_MAP\"",
+                to: "\"API\"",
+                calls: &[("UpdateClusterConfig", 1)],
+            },
+        ],
+        force_new: &[
+            Change {
+                attribute: "role_arn",
+                from: "role/eks-cluster",
+                to: "role/eks-cluster-2",
+                calls: &[],
+            },
+            Change {
+                attribute: "bootstrap_cluster_creator_admin_permissions",
+                from: "bootstrap_cluster_creator_admin_permissions = true",
+                to: "bootstrap_cluster_creator_admin_permissions = false",
+                calls: &[],
+            },
+        ],
         import_id: "{name}",
         counted: r#"resource "aws_eks_cluster" "many" {
   count    = 2

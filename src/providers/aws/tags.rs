@@ -198,3 +198,41 @@ pub fn plan_tagged(
     }
     resp
 }
+
+/// TagResource and UntagResource on an EKS ARN, sending only what changed; shared with every EKS type
+/// that carries tags but the cluster (whose tag changes wait for its updates).
+pub async fn sync_eks_tags(
+    c: &Clients,
+    arn: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), Diagnostic> {
+    let (set, gone) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
+    if !set.is_empty() {
+        c.eks
+            .tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(set.into_iter().collect()))
+            .send()
+            .await
+            .map_err(|e| describe(eks_request("TagResource", arn), &e))?;
+    }
+    if !gone.is_empty() {
+        c.eks
+            .untag_resource()
+            .resource_arn(arn)
+            .set_tag_keys(Some(gone))
+            .send()
+            .await
+            .map_err(|e| describe(eks_request("UntagResource", arn), &e))?;
+    }
+    Ok(())
+}
+
+fn eks_request<'a>(operation: &'a str, target: &'a str) -> super::errors::Request<'a> {
+    super::errors::Request {
+        service: "EKS",
+        operation,
+        target,
+    }
+}

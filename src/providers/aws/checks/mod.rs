@@ -5,6 +5,7 @@
 //! Related objects are found through the plan's dependencies (cluster → subnets → VPC) when
 //! they are managed here, or looked up live when they exist already.
 
+mod cluster_admin_access;
 mod cluster_role_trust;
 mod node_role;
 mod nodes_reach_api;
@@ -29,6 +30,9 @@ pub fn check_offline(planned: &[PlannedInstance<'_>]) -> Diagnostics {
         planned,
     ));
     diags.extend(nodes_reach_api::nodes_can_reach_the_api_server(planned));
+    diags.extend(cluster_admin_access::someone_can_administer_the_cluster(
+        planned,
+    ));
     diags
 }
 

@@ -2,6 +2,9 @@
 //! Adding a type: write its module (see `vpc.rs` for the shape) and add it to [`ALL`].
 
 pub mod eip;
+pub mod eks_access_entry;
+pub mod eks_access_policy_association;
+pub mod eks_addon;
 pub mod eks_cluster;
 pub mod eks_node_group;
 pub mod iam_instance_profile;
@@ -27,6 +30,9 @@ use crate::value::Value;
 /// Every resource type of the provider.
 pub const ALL: &[&dyn ResourceType<Clients>] = &[
     &eip::Eip,
+    &eks_access_entry::AccessEntry,
+    &eks_access_policy_association::AccessPolicyAssociation,
+    &eks_addon::EksAddon,
     &eks_cluster::EksCluster,
     &eks_node_group::NodeGroup,
     &iam_instance_profile::InstanceProfile,

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use aws_sdk_eks::types::{
-    Cluster, LogSetup, LogType, Logging, Update, UpdateStatus, VpcConfigRequest,
+    AuthenticationMode, Cluster, CreateAccessConfigRequest, LogSetup, LogType, Logging, Update,
+    UpdateAccessConfigRequest, UpdateStatus, VpcConfigRequest,
 };
 
 use super::endpoint::EndpointAccess;
@@ -123,6 +124,23 @@ pub fn to_value(c: &Cluster, default_tags: &BTreeMap<String, String>) -> Value {
                     .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
                     .collect(),
             ),
+        ),
+        (
+            "access_config",
+            c.access_config().map_or(Value::List(vec![]), |a| {
+                Value::List(vec![Value::object([
+                    (
+                        "authentication_mode",
+                        a.authentication_mode()
+                            .map_or(Value::Null, |m| Value::from(m.as_str())),
+                    ),
+                    (
+                        "bootstrap_cluster_creator_admin_permissions",
+                        a.bootstrap_cluster_creator_admin_permissions()
+                            .map_or(Value::Null, Value::Bool),
+                    ),
+                ])])
+            }),
         ),
         (
             "vpc_config",
@@ -290,6 +308,27 @@ pub async fn create(
     if !logs.is_empty() {
         call = call.logging(logging(&logs, &[]));
     }
+    if let Some(access) = planned
+        .get("access_config")
+        .and_then(Value::as_items)
+        .and_then(|a| a.first())
+    {
+        call = call.access_config(
+            CreateAccessConfigRequest::builder()
+                .set_authentication_mode(
+                    access
+                        .get("authentication_mode")
+                        .and_then(Value::as_str)
+                        .map(AuthenticationMode::from),
+                )
+                .set_bootstrap_cluster_creator_admin_permissions(
+                    access
+                        .get("bootstrap_cluster_creator_admin_permissions")
+                        .and_then(Value::as_bool),
+                )
+                .build(),
+        );
+    }
     if let Err(e) = call.send().await {
         if code(&e).as_deref() != Some("ResourceInUseException") {
             return Err(describe(req("CreateCluster", &name), &e));
@@ -397,6 +436,11 @@ async fn run_update(
                     ClusterUpdate::Logging { enabled, disabled } => {
                         call.logging(logging(enabled, disabled))
                     }
+                    ClusterUpdate::AccessConfig(mode) => call.access_config(
+                        UpdateAccessConfigRequest::builder()
+                            .authentication_mode(AuthenticationMode::from(mode.as_str()))
+                            .build(),
+                    ),
                     _ => unreachable!("version and tag updates are handled above"),
                 };
                 call.send()

@@ -158,6 +158,9 @@ pub fn schema() -> Schema {
         )
         .attr("cluster_security_group_id", Attribute::computed(Type::String).describe("The security group EKS creates for the cluster."))
         .attr("vpc_id", Attribute::computed(Type::String).describe("The VPC of the subnets."));
+    let access = Schema::new()
+        .attr("authentication_mode", Attribute::optional_computed(Type::String).describe("CONFIG_MAP, API_AND_CONFIG_MAP or API (access entries need one of the last two); it changes one way only, CONFIG_MAP → API_AND_CONFIG_MAP → API."))
+        .attr("bootstrap_cluster_creator_admin_permissions", Attribute::optional_computed(Type::Bool).force_new().describe("Whether the identity that creates the cluster gets a cluster-admin access entry."));
     taggable(
         Schema::new()
             .describe("An EKS cluster: its Kubernetes control plane and the network access to its API server.")
@@ -180,7 +183,8 @@ pub fn schema() -> Schema {
                 Attribute::computed(Type::list(object(&[("oidc", Type::list(object(&[("issuer", Type::String)])))])))
                     .describe("The cluster's OIDC issuer, as [{ oidc = [{ issuer }] }]."),
             )
-            .block("vpc_config", NestedBlock { max_items: 1, ..NestedBlock::list(vpc) }.required().describe("Networking of the control plane and its API server endpoints.")),
+            .block("vpc_config", NestedBlock { max_items: 1, ..NestedBlock::list(vpc) }.required().describe("Networking of the control plane and its API server endpoints."))
+            .block("access_config", NestedBlock { max_items: 1, computed: true, ..NestedBlock::list(access) }.describe("How IAM principals authenticate to the API server: access entries, the aws-auth ConfigMap, or both.")),
     )
 }
 

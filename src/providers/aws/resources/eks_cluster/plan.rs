@@ -84,6 +84,40 @@ pub fn plan_cluster(
             }
         }
     }
+    let mode = |v: &Value| {
+        v.get("access_config")?
+            .as_items()?
+            .first()?
+            .get("authentication_mode")?
+            .as_str()
+            .map(str::to_string)
+    };
+    match prior {
+        // EKS reports its defaults (CONFIG_MAP, a creator entry) for a cluster made without
+        // access_config: plan them as unknown rather than as none.
+        None if config
+            .get("access_config")
+            .and_then(Value::as_items)
+            .is_none_or(<[Value]>::is_empty) =>
+        {
+            if let Value::Object(map) = &mut planned {
+                map.insert("access_config".into(), Value::Unknown);
+            }
+        }
+        Some(p) => {
+            if let (Some(from), Some(to)) = (mode(p), mode(&planned)) {
+                if let Err(msg) = check_mode_step(&from, &to) {
+                    resp.diagnostics.push(
+                        Diagnostic::error("Unsupported authentication mode change")
+                            .at(spans.span(&["access_config", "authentication_mode"]))
+                            .detail(msg)
+                            .hint("go CONFIG_MAP → API_AND_CONFIG_MAP → API; to go back, replace the cluster"),
+                    );
+                }
+            }
+        }
+        None => {}
+    }
     let after = vpc_config(&planned).and_then(EndpointAccess::from_vpc_config);
     match (
         prior
@@ -105,10 +139,37 @@ pub fn plan_cluster(
     resp
 }
 
+/// EKS moves a cluster's authentication mode only towards access entries.
+/// <https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html>
+pub fn check_mode_step(from: &str, to: &str) -> Result<(), String> {
+    const ORDER: [&str; 3] = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"];
+    let at = |m: &str| ORDER.iter().position(|o| *o == m);
+    match (at(from), at(to)) {
+        (_, None) => Err(format!("\"{to}\" is not one of CONFIG_MAP, API_AND_CONFIG_MAP and API")),
+        (Some(a), Some(b)) if b < a => Err(format!(
+            "EKS cannot change authentication_mode from {from} back to {to}: it only moves towards API"
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diag::{FileId, Span};
+
+    #[test]
+    fn authentication_modes_move_towards_access_entries_only() {
+        assert!(check_mode_step("CONFIG_MAP", "API_AND_CONFIG_MAP").is_ok());
+        assert!(check_mode_step("CONFIG_MAP", "API").is_ok());
+        assert!(check_mode_step("API", "API").is_ok());
+        assert!(check_mode_step("API", "CONFIG_MAP")
+            .unwrap_err()
+            .contains("back to CONFIG_MAP"));
+        assert!(check_mode_step("API", "IAM")
+            .unwrap_err()
+            .contains("is not one of"));
+    }
 
     fn spans() -> ConfigSpans {
         ConfigSpans::none(Span::new(FileId(0), 0..0))
@@ -136,6 +197,8 @@ mod tests {
             m.insert("name".into(), "dev".into());
             m.insert("role_arn".into(), "arn:aws:iam::1:role/eks".into());
             m.insert("vpc_config".into(), Value::List(vec![vpc]));
+            // A block the configuration does not write is null, as the loader gives it.
+            m.insert("access_config".into(), Value::Null);
         }
         v
     }

@@ -23,6 +23,8 @@ pub enum ClusterUpdate {
         enabled: Vec<String>,
         disabled: Vec<String>,
     },
+    /// UpdateClusterConfig with accessConfig's authenticationMode.
+    AccessConfig(String),
     /// UpdateClusterVersion.
     Version(String),
     /// TagResource / UntagResource.
@@ -39,6 +41,7 @@ impl ClusterUpdate {
             ClusterUpdate::EndpointAccess(_) => "EndpointAccessUpdate",
             ClusterUpdate::VpcConfig { .. } => "VpcConfigUpdate",
             ClusterUpdate::Logging { .. } => "LoggingUpdate",
+            ClusterUpdate::AccessConfig(_) => "AccessConfigUpdate",
             ClusterUpdate::Version(_) => "VersionUpdate",
             ClusterUpdate::Tags { .. } => "Tags",
         }
@@ -121,6 +124,19 @@ pub fn updates(prior: &Value, planned: &Value) -> Vec<ClusterUpdate> {
             enabled: nl,
             disabled,
         });
+    }
+    let mode = |v: &Value| {
+        v.get("access_config")?
+            .as_items()?
+            .first()?
+            .get("authentication_mode")?
+            .as_str()
+            .map(str::to_string)
+    };
+    if let (Some(a), Some(b)) = (mode(prior), mode(planned)) {
+        if a != b {
+            out.push(ClusterUpdate::AccessConfig(b));
+        }
     }
     if let (Some(a), Some(b)) = (
         prior.get("version").and_then(Value::as_str),

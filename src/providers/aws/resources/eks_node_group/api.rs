@@ -18,7 +18,7 @@ use crate::providers::aws::errors::{code, describe, Request};
 use crate::providers::aws::resources::eks_cluster::outcome;
 use crate::providers::aws::resources::iam_role::generated_name;
 use crate::providers::aws::resources::{s, string_of as text, strings};
-use crate::providers::aws::tags::{split_tags, string_map, tag_changes};
+use crate::providers::aws::tags::{split_tags, string_map, sync_eks_tags};
 use crate::providers::kit::wait;
 use crate::providers::{already_exists, Creation, OperationContext, CREATION_TAG};
 use crate::value::Value;
@@ -504,26 +504,7 @@ pub async fn update(
     {
         run(c, &cluster, &name, prior, planned, Change::Config, ctx).await?;
     }
-    let (set, gone) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
-    let arn = text(prior, "arn").unwrap_or_default();
-    if !set.is_empty() {
-        c.eks
-            .tag_resource()
-            .resource_arn(&arn)
-            .set_tags(Some(set.into_iter().collect()))
-            .send()
-            .await
-            .map_err(|e| describe(req("TagResource", &arn), &e))?;
-    }
-    if !gone.is_empty() {
-        c.eks
-            .untag_resource()
-            .resource_arn(&arn)
-            .set_tag_keys(Some(gone))
-            .send()
-            .await
-            .map_err(|e| describe(req("UntagResource", &arn), &e))?;
-    }
+    sync_eks_tags(c, &text(prior, "arn").unwrap_or_default(), prior, planned).await?;
     let g = wait_active(c, &cluster, &name, ctx).await?;
     Ok(to_value(&g, Some(planned), &c.default_tags))
 }
