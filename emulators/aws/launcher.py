@@ -51,16 +51,20 @@ def build_app(args: argparse.Namespace) -> control.ControlApp:
 
     timings = {"create": args.create_seconds, "update": args.update_seconds, "delete": args.delete_seconds}
     if not args.plain:
+        import atomic_writes
         import ec2_addresses
         import ec2_nat
         import ec2_rules
         import eks_documented
         import eks_lifecycle
+        import iam_oidc
 
         eks_documented.install(eks_lifecycle.Timings(**timings))
         ec2_rules.install()
         ec2_addresses.install()
         ec2_nat.install()
+        iam_oidc.install()
+        atomic_writes.install()
         # Every AWS account has the AWS managed policies (AmazonEKSClusterPolicy, ...);
         # moto only attaches them when told to load them.
         os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"

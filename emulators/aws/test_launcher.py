@@ -638,8 +638,8 @@ def _race(attempt: Callable[[int], bool], contenders: int = 12) -> int:
 
 def test_concurrent_conditional_writes_let_exactly_one_through(emu: Emulator) -> None:
     # Two runs taking the state lock at the same moment: exactly one may win. moto checks
-    # the condition and then writes on a threaded server; this pins down that, in practice,
-    # it still lets exactly one through (observed on 5.2.5 with and without --plain).
+    # the condition and then writes on a threaded server, and under load let two through;
+    # atomic_writes.py makes check and write one step, as S3 and DynamoDB document.
     s3 = emu.client("s3", retries=1)
     s3.create_bucket(Bucket="cond-race")
     db = emu.client("dynamodb", retries=1)
@@ -1477,3 +1477,18 @@ def test_access_entries_and_addons_are_tagged_by_their_arn(eks: Any, net: Networ
         assert eks.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "platform"}
     assert entry(eks, cluster, role("tagged"))["tags"] == {"team": "platform"}
     assert addon(eks, cluster, "coredns")["tags"] == {"team": "platform"}
+
+
+def test_openid_connect_provider_client_ids_are_added_and_removed_idempotently(emu: Emulator) -> None:
+    # API_AddClientIDToOpenIDConnectProvider / API_RemoveClientIDFromOpenIDConnectProvider:
+    # both idempotent.
+    iam = emu.client("iam")
+    url = f"https://oidc.eks.us-east-1.amazonaws.com/id/{uuid.uuid4().hex.upper()}"
+    arn = iam.create_open_id_connect_provider(Url=url, ClientIDList=["sts.amazonaws.com"])["OpenIDConnectProviderArn"]
+    iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="sigstore")
+    iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="sigstore")
+    assert iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)["ClientIDList"] == ["sts.amazonaws.com", "sigstore"]
+    iam.remove_client_id_from_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="sts.amazonaws.com")
+    iam.remove_client_id_from_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="sts.amazonaws.com")
+    assert iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)["ClientIDList"] == ["sigstore"]
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
