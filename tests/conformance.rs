@@ -142,3 +142,8 @@ fn aws_eks_access_policy_association() {
 fn aws_eks_addon() {
     harness::conform(case("aws_eks_addon"));
 }
+
+#[test]
+fn aws_iam_openid_connect_provider() {
+    harness::conform(case("aws_iam_openid_connect_provider"));
+}

@@ -86,8 +86,8 @@ impl AwsEmulator {
     /// tables other than the VPCs' main ones (`rtb:ID`), their associations (`rtbassoc:ID`)
     /// and routes (`route:RTB/CIDR`), IAM roles
     /// (`role:NAME`), the policies attached to them (`attachment:ROLE/ARN`) and their inline
-    /// policies (`inline:ROLE:NAME`), instance profiles (`profile:NAME`) and customer managed policies
-    /// (`policy:ARN`).
+    /// policies (`inline:ROLE:NAME`), instance profiles (`profile:NAME`), customer managed policies
+    /// (`policy:ARN`) and OpenID Connect providers (`oidc:ARN`).
     pub fn inventory(&self) -> std::collections::BTreeSet<String> {
         let rt = tokio::runtime::Runtime::new().expect("a runtime");
         rt.block_on(async {
@@ -115,13 +115,18 @@ impl AwsEmulator {
                 for a in addons.addons() {
                     out.insert(format!("addon:{name}:{a}"));
                 }
-                let entries = eks
-                    .list_access_entries()
-                    .cluster_name(name)
-                    .send()
-                    .await
-                    .expect("ListAccessEntries");
-                for principal in entries.access_entries() {
+                // A cluster in CONFIG_MAP mode has no access entries to list (EKS refuses).
+                let entries = match eks.list_access_entries().cluster_name(name).send().await {
+                    Ok(e) => e.access_entries().to_vec(),
+                    Err(e)
+                        if e.as_service_error()
+                            .is_some_and(|s| s.is_invalid_request_exception()) =>
+                    {
+                        Vec::new()
+                    }
+                    Err(e) => panic!("ListAccessEntries: {e:?}"),
+                };
+                for principal in &entries {
                     out.insert(format!("access:{name}:{principal}"));
                     let policies = eks
                         .list_associated_access_policies()
@@ -235,6 +240,14 @@ impl AwsEmulator {
                 .expect("ListPolicies");
             for p in policies.policies() {
                 out.insert(format!("policy:{}", p.arn().unwrap_or_default()));
+            }
+            let providers = iam
+                .list_open_id_connect_providers()
+                .send()
+                .await
+                .expect("ListOpenIDConnectProviders");
+            for p in providers.open_id_connect_provider_list() {
+                out.insert(format!("oidc:{}", p.arn().unwrap_or_default()));
             }
             let roles = iam.list_roles().send().await.expect("ListRoles");
             for r in roles.roles() {

@@ -182,6 +182,14 @@ impl Emulator {
                                 .await
                                 .expect("DeletePolicy");
                         }
+                        "aws_iam_openid_connect_provider" => {
+                            let iam = e.iam_client().await;
+                            iam.delete_open_id_connect_provider()
+                                .open_id_connect_provider_arn(text("arn"))
+                                .send()
+                                .await
+                                .expect("DeleteOpenIDConnectProvider");
+                        }
                         "aws_iam_role" => {
                             let iam = e.iam_client().await;
                             iam.delete_role()

@@ -412,6 +412,63 @@ const TAG_CHANGE: (&str, &str) = ("team = \"infra\"", "team = \"platform\"");
 
 pub const CASES: &[Case] = &[
     Case {
+        type_name: "aws_iam_openid_connect_provider",
+        cloud: Cloud::Aws,
+        setup: AWS,
+        minimal: r#"resource "aws_iam_openid_connect_provider" "under_test" {
+  url            = "https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
+  client_id_list = ["sts.amazonaws.com"]
+}
+"#,
+        full: r#"resource "aws_iam_openid_connect_provider" "under_test" {
+  url             = "https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
+  client_id_list  = ["sts.amazonaws.com"]
+  thumbprint_list = ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"]
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "client_id_list",
+                from: "[\"sts.amazonaws.com\"]",
+                to: "[\"sts.amazonaws.com\", \"sigstore\"]",
+                calls: &[("AddClientIDToOpenIDConnectProvider", 1)],
+            },
+            Change {
+                attribute: "thumbprint_list",
+                from: "9e99a48a9960b14926bb7f3b02e22da2b0ab7280",
+                to: "06b25927c42a721631c1efd9431e648fa62e1e39",
+                calls: &[("UpdateOpenIDConnectProviderThumbprint", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("TagOpenIDConnectProvider", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[Change {
+            attribute: "url",
+            from: "/id/0123456789ABCDEF0123456789ABCDEF",
+            to: "/id/FEDCBA9876543210FEDCBA9876543210",
+            calls: &[],
+        }],
+        import_id: "{arn}",
+        counted: r#"resource "aws_iam_openid_connect_provider" "many" {
+  count          = 2
+  url            = "https://oidc.eks.us-east-1.amazonaws.com/id/MANY${count.index}"
+  client_id_list = ["sts.amazonaws.com"]
+}
+"#,
+        // IAM has no batch read: one GetOpenIDConnectProvider per provider, made concurrently.
+        refresh_calls: &[("GetOpenIDConnectProvider", 2)],
+        lookup: "",
+    },
+    Case {
         type_name: "aws_eks_access_entry",
         cloud: Cloud::Aws,
         setup: AWS_ACCESS,

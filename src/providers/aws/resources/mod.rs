@@ -8,6 +8,7 @@ pub mod eks_addon;
 pub mod eks_cluster;
 pub mod eks_node_group;
 pub mod iam_instance_profile;
+pub mod iam_openid_connect_provider;
 pub mod iam_policy;
 pub mod iam_role;
 pub mod iam_role_policy;
@@ -36,6 +37,7 @@ pub const ALL: &[&dyn ResourceType<Clients>] = &[
     &eks_cluster::EksCluster,
     &eks_node_group::NodeGroup,
     &iam_instance_profile::InstanceProfile,
+    &iam_openid_connect_provider::OpenIdConnectProvider,
     &iam_policy::IamPolicy,
     &iam_role::IamRole,
     &iam_role_policy::RolePolicy,
