@@ -345,8 +345,7 @@ resource "aws_eks_cluster" "net" {
   version  = "1.31"
 
   access_config {
-    authentication_mode                         = "API"
-    bootstrap_cluster_creator_admin_permissions = false
+    authentication_mode = "API"
   }
 
   vpc_config {
