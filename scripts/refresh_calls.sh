@@ -17,10 +17,12 @@ cf="${CARGO_TARGET_DIR:-$PWD/target}/debug/clusterform"
 work=$(mktemp -d)
 cp -r "examples/$example/." "$work/"
 cd "$work"
-"$cf" init --no-color >/dev/null
-"$cf" apply --no-color --auto-approve >/dev/null
+# What clusterform prints goes to a log, shown only when a step fails.
+trap 'kill "$AWS_EMULATOR_PID" 2>/dev/null || true; [ -f "$work/ok" ] || cat "$work/log" >&2' EXIT
+"$cf" init --no-color >"$work/log" 2>&1
+"$cf" apply --no-color --auto-approve >>"$work/log" 2>&1
 curl -sf -X POST "$AWS_ENDPOINT_URL/_emulator/calls/reset" >/dev/null
-"$cf" plan --no-color --detailed-exitcode >/dev/null
+"$cf" plan --no-color --detailed-exitcode >>"$work/log" 2>&1
 curl -sf "$AWS_ENDPOINT_URL/_emulator/calls" | python3 -c '
 import json, sys
 calls = json.load(sys.stdin)["services"]
@@ -31,5 +33,5 @@ for service in sorted(calls):
         total += n
 print(f"total {total}")
 '
-"$cf" destroy --no-color --auto-approve >/dev/null
-rm -rf "$work"
+"$cf" destroy --no-color --auto-approve >>"$work/log" 2>&1
+touch "$work/ok"
