@@ -8,7 +8,7 @@ use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 
 use super::client::Clients;
 use super::errors::describe;
-use super::resources::ec2;
+use super::resources::{ec2, eks};
 use crate::diag::Diagnostic;
 use crate::providers::kit::PlanContext;
 use crate::providers::schema::{Attribute, Schema};
@@ -215,7 +215,7 @@ pub async fn sync_eks_tags(
             .set_tags(Some(set.into_iter().collect()))
             .send()
             .await
-            .map_err(|e| describe(eks_request("TagResource", arn), &e))?;
+            .map_err(|e| describe(eks("TagResource", arn), &e))?;
     }
     if !gone.is_empty() {
         c.eks
@@ -224,15 +224,7 @@ pub async fn sync_eks_tags(
             .set_tag_keys(Some(gone))
             .send()
             .await
-            .map_err(|e| describe(eks_request("UntagResource", arn), &e))?;
+            .map_err(|e| describe(eks("UntagResource", arn), &e))?;
     }
     Ok(())
-}
-
-fn eks_request<'a>(operation: &'a str, target: &'a str) -> super::errors::Request<'a> {
-    super::errors::Request {
-        service: "EKS",
-        operation,
-        target,
-    }
 }

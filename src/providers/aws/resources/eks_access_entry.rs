@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use aws_sdk_eks::types::AccessEntry as Entry;
 
-use super::{s, string_of as text, strings};
+use super::{eks, s, string_of as text, strings};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::aws::client::Clients;
-use crate::providers::aws::errors::{code, describe, Request};
+use crate::providers::aws::errors::{code, describe};
 use crate::providers::aws::schema::string_set;
 use crate::providers::aws::tags::{plan_tagged, split_tags, string_map, sync_eks_tags, taggable};
 use crate::providers::kit::{read, wait, PlanContext, ResourceType};
@@ -27,14 +27,6 @@ pub struct AccessEntry;
 /// How long a principal made in the same apply may take to be visible to EKS (IAM is
 /// eventually consistent); Terraform retries as long.
 const PROPAGATION: Duration = Duration::from_secs(120);
-
-fn req<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
-    Request {
-        service: "EKS",
-        operation,
-        target,
-    }
-}
 
 /// `<cluster>:<principal ARN>`; cluster names have no colon, ARNs do.
 fn split_id(id: &str) -> Option<(&str, &str)> {
@@ -164,7 +156,7 @@ impl ResourceType<Clients> for AccessEntry {
                     };
                 }
                 Err(e) => {
-                    return Err(describe(req("CreateAccessEntry", &id), &e)
+                    return Err(describe(eks("CreateAccessEntry", &id), &e)
                         .hint("access entries need the cluster's authentication_mode to be API or API_AND_CONFIG_MAP"))
                 }
             }
@@ -191,7 +183,7 @@ impl ResourceType<Clients> for AccessEntry {
                 .set_username(text(planned, "user_name").filter(|_| changed("user_name")))
                 .send()
                 .await
-                .map_err(|e| describe(req("UpdateAccessEntry", &id), &e))?;
+                .map_err(|e| describe(eks("UpdateAccessEntry", &id), &e))?;
         }
         let arn = text(prior, "access_entry_arn").unwrap_or_default();
         sync_eks_tags(c, &arn, prior, planned).await?;
@@ -222,7 +214,7 @@ impl ResourceType<Clients> for AccessEntry {
             Ok(_) => Ok(()),
             Err(e) if code(&e).as_deref() == Some("ResourceNotFoundException") => Ok(()),
             Err(e) => Err(describe(
-                req("DeleteAccessEntry", &format!("{cluster}:{principal}")),
+                eks("DeleteAccessEntry", &format!("{cluster}:{principal}")),
                 &e,
             )),
         }
@@ -277,7 +269,7 @@ async fn get(c: &Clients, cluster: &str, principal: &str) -> Result<Option<Entry
         Ok(o) => Ok(o.access_entry().cloned()),
         Err(e) if code(&e).as_deref() == Some("ResourceNotFoundException") => Ok(None),
         Err(e) => Err(describe(
-            req("DescribeAccessEntry", &format!("{cluster}:{principal}")),
+            eks("DescribeAccessEntry", &format!("{cluster}:{principal}")),
             &e,
         )),
     }

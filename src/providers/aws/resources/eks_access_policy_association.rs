@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use aws_sdk_eks::types::{AccessScope, AccessScopeType, AssociatedAccessPolicy};
 
-use super::{string_of as text, strings};
+use super::{eks, string_of as text, strings};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::aws::client::Clients;
-use crate::providers::aws::errors::{code, describe, Request};
+use crate::providers::aws::errors::{code, describe};
 use crate::providers::aws::schema::string_set;
 use crate::providers::kit::{wait, PlanContext, ResourceType};
 use crate::providers::schema::{Attribute, NestedBlock, Schema};
@@ -29,14 +29,6 @@ pub struct AccessPolicyAssociation;
 
 /// How long an access entry made in the same apply may take to be visible; as Terraform.
 const PROPAGATION: Duration = Duration::from_secs(120);
-
-fn req<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
-    Request {
-        service: "EKS",
-        operation,
-        target,
-    }
-}
 
 fn id_for(v: &Value) -> Option<String> {
     Some(format!(
@@ -222,7 +214,7 @@ impl ResourceType<Clients> for AccessPolicyAssociation {
                     wait::pause(ctx, ctx.poll_interval.max(Duration::from_secs(1)), "AWS").await?;
                 }
                 Err(e) => {
-                    return Err(describe(req("AssociateAccessPolicy", &id), &e)
+                    return Err(describe(eks("AssociateAccessPolicy", &id), &e)
                         .hint("the principal needs an aws_eks_access_entry in the cluster first (depends_on it)"))
                 }
             }
@@ -258,7 +250,7 @@ impl ResourceType<Clients> for AccessPolicyAssociation {
         {
             Ok(_) => Ok(()),
             Err(e) if code(&e).as_deref() == Some("ResourceNotFoundException") => Ok(()),
-            Err(e) => Err(describe(req("DisassociateAccessPolicy", &id), &e)),
+            Err(e) => Err(describe(eks("DisassociateAccessPolicy", &id), &e)),
         }
     }
 
@@ -352,7 +344,7 @@ async fn associated(
             Err(e) if code(&e).as_deref() == Some("ResourceNotFoundException") => return Ok(None),
             Err(e) => {
                 return Err(describe(
-                    req(
+                    eks(
                         "ListAssociatedAccessPolicies",
                         &format!("{cluster}:{principal}"),
                     ),

@@ -10,10 +10,10 @@ use async_trait::async_trait;
 use aws_sdk_eks::types::{Addon, AddonStatus, ResolveConflicts};
 
 use super::eks_cluster::outcome;
-use super::{s, string_of as text};
+use super::{eks, s, string_of as text};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::aws::client::Clients;
-use crate::providers::aws::errors::{code, describe, Request};
+use crate::providers::aws::errors::{code, describe};
 use crate::providers::aws::tags::{plan_tagged, split_tags, string_map, sync_eks_tags, taggable};
 use crate::providers::kit::{read, wait, PlanContext, ResourceType};
 use crate::providers::schema::{Attribute, Schema};
@@ -28,14 +28,6 @@ pub struct EksAddon;
 /// How long an add-on may take to become ACTIVE, to update, or to go (Terraform: 20/20/40).
 const WAIT_LIMIT: Duration = Duration::from_secs(40 * 60);
 const BUSY_LIMIT: Duration = Duration::from_secs(20 * 60);
-
-fn req<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
-    Request {
-        service: "EKS",
-        operation,
-        target,
-    }
-}
 
 fn id_for(v: &Value) -> Option<String> {
     Some(format!(
@@ -178,7 +170,7 @@ impl ResourceType<Clients> for EksAddon {
             .await;
         if let Err(e) = sent {
             if code(&e).as_deref() != Some("ResourceInUseException") {
-                return Err(describe(req("CreateAddon", &id), &e)
+                return Err(describe(eks("CreateAddon", &id), &e)
                     .hint("an add-on needs an ACTIVE cluster and a version EKS offers for its Kubernetes version (aws eks describe-addon-versions)"));
             }
             let found = get(c, &cluster, &name).await?;
@@ -246,7 +238,7 @@ impl ResourceType<Clients> for EksAddon {
         {
             Ok(_) => {}
             Err(e) if code(&e).as_deref() == Some("ResourceNotFoundException") => return Ok(()),
-            Err(e) => return Err(describe(req("DeleteAddon", &id), &e)),
+            Err(e) => return Err(describe(eks("DeleteAddon", &id), &e)),
         }
         let started = Instant::now();
         while let Some(a) = get(c, &cluster, &name).await? {
@@ -325,7 +317,7 @@ async fn get(c: &Clients, cluster: &str, name: &str) -> Result<Option<Addon>, Di
         Ok(o) => Ok(o.addon().cloned()),
         Err(e) if code(&e).as_deref() == Some("ResourceNotFoundException") => Ok(None),
         Err(e) => Err(describe(
-            req("DescribeAddon", &format!("{cluster}:{name}")),
+            eks("DescribeAddon", &format!("{cluster}:{name}")),
             &e,
         )),
     }
@@ -440,7 +432,7 @@ async fn run_update(
                         .send()
                         .await
                         .map_err(|e| {
-                            describe(req("DescribeUpdate", &format!("{id} {update}")), &e)
+                            describe(eks("DescribeUpdate", &format!("{id} {update}")), &e)
                         })?;
                     if let Some(done) = out
                         .update()
@@ -465,7 +457,7 @@ async fn run_update(
                 wait::pause(ctx, backoff, "AWS").await?;
                 backoff = (backoff * 2).min(Duration::from_secs(60));
             }
-            Err(e) => return Err(describe(req("UpdateAddon", &id), &e)),
+            Err(e) => return Err(describe(eks("UpdateAddon", &id), &e)),
         }
     }
 }

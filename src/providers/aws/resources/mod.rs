@@ -62,6 +62,15 @@ pub fn ec2<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
     }
 }
 
+/// An EKS request, for errors.
+pub fn eks<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
+    Request {
+        service: "EKS",
+        operation,
+        target,
+    }
+}
+
 /// An IAM request, for errors.
 pub fn iam<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
     Request {

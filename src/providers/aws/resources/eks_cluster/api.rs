@@ -15,8 +15,8 @@ use super::endpoint::EndpointAccess;
 use super::updates::{updates, ClusterUpdate};
 use crate::diag::Diagnostic;
 use crate::providers::aws::client::Clients;
-use crate::providers::aws::errors::{code, describe, Request};
-use crate::providers::aws::resources::strings;
+use crate::providers::aws::errors::{code, describe};
+use crate::providers::aws::resources::{eks, strings};
 use crate::providers::kit::wait;
 use crate::providers::{already_exists, Creation, OperationContext, CREATION_TAG};
 use crate::value::Value;
@@ -25,14 +25,6 @@ use crate::value::Value;
 const BUSY_LIMIT: Duration = Duration::from_secs(30 * 60);
 /// How long a cluster may take to become ACTIVE or to disappear (Terraform's default is 30 min).
 const WAIT_LIMIT: Duration = Duration::from_secs(45 * 60);
-
-fn req<'a>(operation: &'a str, name: &'a str) -> Request<'a> {
-    Request {
-        service: "EKS",
-        operation,
-        target: name,
-    }
-}
 
 fn set(items: &[String]) -> Value {
     Value::set(items.iter().map(|s| Value::from(s.as_str())).collect())
@@ -184,7 +176,7 @@ pub async fn describe_cluster(c: &Clients, name: &str) -> Result<Option<Cluster>
     match c.eks.describe_cluster().name(name).send().await {
         Ok(out) => Ok(out.cluster().cloned()),
         Err(e) if code(&e).as_deref() == Some("ResourceNotFoundException") => Ok(None),
-        Err(e) => Err(describe(req("DescribeCluster", name), &e)),
+        Err(e) => Err(describe(eks("DescribeCluster", name), &e)),
     }
 }
 
@@ -331,7 +323,7 @@ pub async fn create(
     }
     if let Err(e) = call.send().await {
         if code(&e).as_deref() != Some("ResourceInUseException") {
-            return Err(describe(req("CreateCluster", &name), &e));
+            return Err(describe(eks("CreateCluster", &name), &e));
         }
         // The name is taken. Only the cluster this very attempt made (an earlier run was
         // stopped after sending it) is ours to finish; any other belongs to someone else.
@@ -382,7 +374,7 @@ async fn run_update(
                 .send()
                 .await
                 .map(|o| o.update().and_then(|u| u.id()).map(str::to_string))
-                .map_err(|e| (code(&e), describe(req("UpdateClusterVersion", name), &e))),
+                .map_err(|e| (code(&e), describe(eks("UpdateClusterVersion", name), &e))),
             ClusterUpdate::Tags { set, remove } => {
                 let arn = describe_cluster(c, name)
                     .await?
@@ -395,7 +387,7 @@ async fn run_update(
                         .set_tags(Some(set.iter().cloned().collect()))
                         .send()
                         .await
-                        .map_err(|e| describe(req("TagResource", name), &e))?;
+                        .map_err(|e| describe(eks("TagResource", name), &e))?;
                 }
                 if !remove.is_empty() {
                     c.eks
@@ -404,7 +396,7 @@ async fn run_update(
                         .set_tag_keys(Some(remove.clone()))
                         .send()
                         .await
-                        .map_err(|e| describe(req("UntagResource", name), &e))?;
+                        .map_err(|e| describe(eks("UntagResource", name), &e))?;
                 }
                 return Ok(());
             }
@@ -446,7 +438,7 @@ async fn run_update(
                 call.send()
                     .await
                     .map(|o| o.update().and_then(|u| u.id()).map(str::to_string))
-                    .map_err(|e| (code(&e), describe(req("UpdateClusterConfig", name), &e)))
+                    .map_err(|e| (code(&e), describe(eks("UpdateClusterConfig", name), &e)))
             }
         };
         match result {
@@ -497,7 +489,7 @@ async fn wait_update(
             {
                 return wait_active(c, name, ctx).await.map(|_| ());
             }
-            Err(e) => return Err(describe(req("DescribeUpdate", name), &e)),
+            Err(e) => return Err(describe(eks("DescribeUpdate", name), &e)),
         };
         let Some(u) = out.update() else {
             return wait_active(c, name, ctx).await.map(|_| ());
@@ -588,7 +580,7 @@ pub async fn delete(c: &Clients, prior: &Value, ctx: &OperationContext) -> Resul
                 pause(ctx, backoff).await?;
                 backoff = (backoff * 2).min(Duration::from_secs(60));
             }
-            Err(e) => return Err(describe(req("DeleteCluster", &name), &e)),
+            Err(e) => return Err(describe(eks("DeleteCluster", &name), &e)),
         }
     }
     while describe_cluster(c, &name).await?.is_some() {

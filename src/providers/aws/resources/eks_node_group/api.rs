@@ -14,10 +14,10 @@ use aws_sdk_eks::types::{
 use super::schema::first;
 use crate::diag::Diagnostic;
 use crate::providers::aws::client::Clients;
-use crate::providers::aws::errors::{code, describe, Request};
+use crate::providers::aws::errors::{code, describe};
 use crate::providers::aws::resources::eks_cluster::outcome;
 use crate::providers::aws::resources::iam_role::generated_name;
-use crate::providers::aws::resources::{s, string_of as text, strings};
+use crate::providers::aws::resources::{eks, s, string_of as text, strings};
 use crate::providers::aws::tags::{split_tags, string_map, sync_eks_tags};
 use crate::providers::kit::wait;
 use crate::providers::{already_exists, Creation, OperationContext, CREATION_TAG};
@@ -27,14 +27,6 @@ use crate::value::Value;
 /// to become ACTIVE or to go (Terraform's default is 60 minutes for each).
 const BUSY_LIMIT: Duration = Duration::from_secs(30 * 60);
 const WAIT_LIMIT: Duration = Duration::from_secs(60 * 60);
-
-fn req<'a>(operation: &'a str, target: &'a str) -> Request<'a> {
-    Request {
-        service: "EKS",
-        operation,
-        target,
-    }
-}
 
 fn num(v: Option<&Value>, key: &str) -> Option<i32> {
     v?.get(key)?.as_number()?.as_i64().map(|n| n as i32)
@@ -57,7 +49,7 @@ async fn describe_group(
         Ok(o) => Ok(o.nodegroup().cloned()),
         Err(e) if code(&e).as_deref() == Some("ResourceNotFoundException") => Ok(None),
         Err(e) => Err(describe(
-            req("DescribeNodegroup", &format!("{cluster}:{name}")),
+            eks("DescribeNodegroup", &format!("{cluster}:{name}")),
             &e,
         )),
     }
@@ -383,7 +375,7 @@ pub async fn create(
         .await;
     if let Err(e) = result {
         if code(&e).as_deref() != Some("ResourceInUseException") {
-            return Err(describe(req("CreateNodegroup", &target), &e)
+            return Err(describe(eks("CreateNodegroup", &target), &e)
                 .hint("a node group needs an ACTIVE cluster, a node role EKS may pass to EC2, and subnets of the cluster's VPC"));
         }
         // The name is taken: only a group this very attempt made is ours to finish.
@@ -551,13 +543,13 @@ async fn run(
                     .send()
                     .await
                     .map(|o| o.update().cloned())
-                    .map_err(|e| (code(&e), describe(req(operation, &target), &e)))
+                    .map_err(|e| (code(&e), describe(eks(operation, &target), &e)))
             }
             Change::Config => config_call(c, cluster, name, prior, planned, &token)
                 .send()
                 .await
                 .map(|o| o.update().cloned())
-                .map_err(|e| (code(&e), describe(req(operation, &target), &e))),
+                .map_err(|e| (code(&e), describe(eks(operation, &target), &e))),
         };
         match sent {
             Ok(Some(u)) => {
@@ -673,7 +665,7 @@ async fn wait_update(
             .update_id(id)
             .send()
             .await
-            .map_err(|e| describe(req("DescribeUpdate", &format!("{cluster}:{name} {id}")), &e))?;
+            .map_err(|e| describe(eks("DescribeUpdate", &format!("{cluster}:{name} {id}")), &e))?;
         if let Some(done) = out.update().and_then(|u| outcome(u, &whose, kind)) {
             return done;
         }
@@ -714,7 +706,7 @@ pub async fn delete(c: &Clients, prior: &Value, ctx: &OperationContext) -> Resul
                 wait::pause(ctx, backoff, "AWS").await?;
                 backoff = (backoff * 2).min(Duration::from_secs(60));
             }
-            Err(e) => return Err(describe(req("DeleteNodegroup", &target), &e)),
+            Err(e) => return Err(describe(eks("DeleteNodegroup", &target), &e)),
         }
     }
     ctx.report(&format!("waiting for node group {target} to drain and go"));
