@@ -20,6 +20,14 @@ pub fn code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<String> 
     }
 }
 
+/// The service's own message of an error, when the service answered.
+pub fn message<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<String> {
+    match err {
+        SdkError::ServiceError(e) => e.err().message().map(str::to_string),
+        _ => None,
+    }
+}
+
 /// Turns an SDK error into a diagnostic that names the request and keeps the service's words;
 /// an error without an answer (no connection, a timeout) names the endpoint and the causes.
 pub fn describe<E, R>(req: Request<'_>, err: &SdkError<E, R>) -> Diagnostic

@@ -12,7 +12,7 @@ use aws_sdk_eks::types::AccessEntry as Entry;
 use super::{eks, s, string_of as text, strings};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::aws::client::Clients;
-use crate::providers::aws::errors::{code, describe};
+use crate::providers::aws::errors::{code, describe, message};
 use crate::providers::aws::schema::string_set;
 use crate::providers::aws::tags::{plan_tagged, split_tags, string_map, sync_eks_tags, taggable};
 use crate::providers::kit::{read, wait, PlanContext, ResourceType};
@@ -133,7 +133,7 @@ impl ResourceType<Clients> for AccessEntry {
                 }
                 // A role made moments ago may not be visible to EKS yet.
                 Err(e) if code(&e).as_deref() == Some("InvalidParameterException")
-                    && e.to_string().contains("principal")
+                    && message(&e).is_some_and(|m| m.contains("principal"))
                     && started.elapsed() < PROPAGATION =>
                 {
                     wait::pause(ctx, ctx.poll_interval.max(Duration::from_secs(1)), "AWS").await?;

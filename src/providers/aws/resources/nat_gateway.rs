@@ -4,6 +4,7 @@
 //! DescribeNatGateways call; a gateway in state `deleted` is gone, as in Terraform.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
@@ -24,8 +25,8 @@ use crate::value::{Type, Value};
 pub struct NatGateway;
 
 /// How long a gateway may take to become available, and to go: Terraform's defaults.
-const CREATE_POLLS: u32 = 300;
-const DELETE_POLLS: u32 = 900;
+const CREATE_LIMIT: Duration = Duration::from_secs(10 * 60);
+const DELETE_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 #[async_trait]
 impl ResourceType<Clients> for NatGateway {
@@ -145,10 +146,17 @@ impl ResourceType<Clients> for NatGateway {
             .unwrap_or_default()
             .to_string();
         ctx.report(&format!("waiting for NAT gateway {id} to become available"));
-        for _ in 0..CREATE_POLLS {
+        let started = Instant::now();
+        loop {
             let found = describe_gateways(c, std::slice::from_ref(&id)).await?;
             match found.first().and_then(|g| g.state()) {
                 Some(NatGatewayState::Available) => break,
+                _ if started.elapsed() > CREATE_LIMIT => {
+                    return Err(Diagnostic::error("Timed out").detail(format!(
+                        "NAT gateway {id} did not become available within {} minutes.",
+                        CREATE_LIMIT.as_secs() / 60
+                    )))
+                }
                 Some(NatGatewayState::Failed) => {
                     let g = &found[0];
                     return Err(Diagnostic::error("NAT gateway failed")
@@ -200,7 +208,8 @@ impl ResourceType<Clients> for NatGateway {
         // Its address and network interface stay in use until the gateway is gone, so the
         // EIP and subnet deletes that follow would fail.
         ctx.report(&format!("waiting for NAT gateway {id} to be deleted"));
-        for _ in 0..DELETE_POLLS {
+        let started = Instant::now();
+        while started.elapsed() < DELETE_LIMIT {
             if read_gateways(c, std::slice::from_ref(&id)).await?[0].is_none() {
                 return Ok(());
             }

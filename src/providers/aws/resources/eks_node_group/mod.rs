@@ -5,7 +5,7 @@
 //! version change (Kubernetes version, AMI release, launch template version) is one
 //! UpdateNodegroupVersion and a configuration change (scaling, labels, taints, update and
 //! repair settings) one UpdateNodegroupConfig, each followed by DescribeUpdate until it
-//! succeeds; delete waits until the group is gone. IAM and EKS have no batch read: refresh
+//! succeeds; delete waits until the group is gone. EKS has no batch read: refresh
 //! describes every node group at once, one DescribeNodegroup each.
 
 mod api;
