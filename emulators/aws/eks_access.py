@@ -143,7 +143,10 @@ class AssociatedPolicy:
     policy_arn: str
     access_scope: dict[str, Any]
     associated_at: Any = field(default_factory=utcnow)
-    modified_at: Any = field(default_factory=utcnow)
+    modified_at: Any = None  # set to the creation time: a new object was created and modified at once
+
+    def __post_init__(self) -> None:
+        self.modified_at = self.modified_at or self.associated_at
 
 
 @dataclass
@@ -159,8 +162,11 @@ class AccessEntry:
     tags: dict[str, str]
     client_request_token: str | None = None
     created_at: Any = field(default_factory=utcnow)
-    modified_at: Any = field(default_factory=utcnow)
+    modified_at: Any = None  # set to the creation time: a new object was created and modified at once
     policies: dict[str, AssociatedPolicy] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.modified_at = self.modified_at or self.created_at
 
     @property
     def arn(self) -> str:  # eks_tags finds taggable resources by `arn`

@@ -155,13 +155,16 @@ class Addon:
     status: str = "CREATING"
     health: dict[str, Any] = field(default_factory=lambda: {"issues": []})
     created_at: Any = field(default_factory=utcnow)
-    modified_at: Any = field(default_factory=utcnow)
+    modified_at: Any = None  # set to the creation time: a new object was created and modified at once
     created: float = field(default_factory=time.monotonic)
     deleting_since: float | None = None
     updates: list[ClusterUpdate] = field(default_factory=list)
     # Armed by a CreateFailed fault: the add-on ends CREATE_FAILED, as one whose Pods never
     # become ready does.
     fail: bool = False
+
+    def __post_init__(self) -> None:
+        self.modified_at = self.modified_at or self.created_at
 
     @property
     def arn(self) -> str:  # eks_tags finds taggable resources by `arn`
