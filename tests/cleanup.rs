@@ -75,6 +75,7 @@ fn create_operation(type_name: &str) -> Option<(&'static str, &'static [Failure]
         "aws_subnet" => ("CreateSubnet", CALL),
         "aws_security_group" => ("CreateSecurityGroup", CALL),
         "aws_vpc_security_group_ingress_rule" => ("AuthorizeSecurityGroupIngress", CALL),
+        "aws_vpc_security_group_egress_rule" => ("AuthorizeSecurityGroupEgress", CALL),
         "aws_eks_cluster" => ("CreateCluster", LONG),
         "aws_eip" => ("AllocateAddress", CALL),
         "aws_iam_instance_profile" => ("CreateInstanceProfile", CALL),

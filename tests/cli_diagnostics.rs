@@ -141,6 +141,29 @@ fn unknown_block_type_suggests_the_closest() {
 }
 
 #[test]
+fn security_group_rule_with_two_peers_names_both() {
+    let (p, err) = diagnose(
+        &[(
+            "main.tf",
+            r#"resource "aws_vpc_security_group_egress_rule" "out" {
+  security_group_id = "sg-0123456789abcdef0"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+  cidr_ipv6         = "::/0"
+}
+"#,
+        )],
+        &["validate"],
+    );
+    assert!(err.contains("Rule needs exactly one destination"), "{err}");
+    assert!(err.contains("cidr_ipv4 and cidr_ipv6 are set"), "{err}");
+    assert!(err.contains("main.tf:7:3"), "points at the second peer: {err}");
+    snapshot!(p, "security_group_rule_two_peers", err);
+}
+
+#[test]
 fn unsupported_argument_suggests_the_closest() {
     let (p, err) = diagnose(
         &[(

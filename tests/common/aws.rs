@@ -281,13 +281,17 @@ impl AwsEmulator {
                 .await
                 .expect("DescribeSecurityGroupRules");
             for r in rules.security_group_rules() {
-                // Egress rules come with every group; ingress rules are made on purpose,
-                // apart from the default groups' own.
+                // Every group comes with an allow-all egress rule (clusterform removes it from
+                // the groups it makes), and the default groups with their ingress rule; any
+                // other rule was made on purpose.
                 let own = groups
                     .security_groups()
                     .iter()
                     .any(|g| g.group_name() == Some("default") && g.group_id() == r.group_id());
-                if r.is_egress() == Some(false) && !own {
+                let allow_all = r.is_egress() == Some(true)
+                    && r.ip_protocol() == Some("-1")
+                    && r.cidr_ipv4() == Some("0.0.0.0/0");
+                if !own && !allow_all {
                     out.insert(format!(
                         "rule:{}",
                         r.security_group_rule_id().unwrap_or_default()

@@ -103,6 +103,14 @@ impl Emulator {
                                 .await
                                 .expect("RevokeSecurityGroupIngress"),
                         ),
+                        "aws_vpc_security_group_egress_rule" => drop(
+                            ec2.revoke_security_group_egress()
+                                .group_id(text("security_group_id"))
+                                .security_group_rule_ids(text("security_group_rule_id"))
+                                .send()
+                                .await
+                                .expect("RevokeSecurityGroupEgress"),
+                        ),
                         "aws_eip" => drop(
                             ec2.release_address()
                                 .allocation_id(text("id"))

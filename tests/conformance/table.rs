@@ -1373,6 +1373,83 @@ pub const CASES: &[Case] = &[
         lookup: "",
     },
     Case {
+        type_name: "aws_vpc_security_group_egress_rule",
+        cloud: Cloud::Aws,
+        setup: AWS_GROUP,
+        minimal: r#"resource "aws_vpc_security_group_egress_rule" "under_test" {
+  security_group_id = aws_security_group.web.id
+  ip_protocol       = "-1"
+  cidr_ipv4         = "10.0.0.0/16"
+}
+"#,
+        full: r#"resource "aws_vpc_security_group_egress_rule" "under_test" {
+  security_group_id = aws_security_group.web.id
+  description       = "HTTPS to the world over IPv6"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv6         = "2600:1f18::/32"
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "description",
+                from: "HTTPS to the world over IPv6",
+                to: "HTTPS out over IPv6",
+                calls: &[("ModifySecurityGroupRules", 1)],
+            },
+            Change {
+                attribute: "cidr_ipv6",
+                from: "2600:1f18::/32",
+                to: "2600:1f19::/32",
+                calls: &[("ModifySecurityGroupRules", 1)],
+            },
+            Change {
+                attribute: "to_port",
+                from: "to_port           = 443",
+                to: "to_port           = 444",
+                calls: &[("ModifySecurityGroupRules", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("CreateTags", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "security_group_id",
+                from: "aws_security_group.web.id",
+                to: "aws_security_group.other.id",
+                calls: &[],
+            },
+            Change {
+                attribute: "cidr_ipv6",
+                from: "cidr_ipv6         = \"2600:1f18::/32\"",
+                to: "cidr_ipv4         = \"0.0.0.0/0\"",
+                calls: &[],
+            },
+        ],
+        import_id: "{security_group_rule_id}",
+        counted: r#"resource "aws_vpc_security_group_egress_rule" "many" {
+  count                        = 2
+  security_group_id            = aws_security_group.web.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9000 + count.index
+  to_port                      = 9000 + count.index
+  referenced_security_group_id = aws_security_group.other.id
+}
+"#,
+        refresh_calls: &[("DescribeSecurityGroupRules", 1)],
+        lookup: "",
+    },
+    Case {
         type_name: "aws_eks_cluster",
         cloud: Cloud::Aws,
         setup: AWS_SUBNETS,

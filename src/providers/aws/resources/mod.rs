@@ -21,7 +21,7 @@ pub mod route_table_association;
 pub mod security_group;
 pub mod subnet;
 pub mod vpc;
-pub mod vpc_security_group_ingress_rule;
+pub mod vpc_security_group_rule;
 
 use super::client::Clients;
 use super::errors::Request;
@@ -50,7 +50,8 @@ pub const ALL: &[&dyn ResourceType<Clients>] = &[
     &security_group::SecurityGroup,
     &subnet::Subnet,
     &vpc::Vpc,
-    &vpc_security_group_ingress_rule::IngressRule,
+    &vpc_security_group_rule::INGRESS,
+    &vpc_security_group_rule::EGRESS,
 ];
 
 /// An EC2 request, for errors.
