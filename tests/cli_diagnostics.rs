@@ -159,7 +159,10 @@ fn security_group_rule_with_two_peers_names_both() {
     );
     assert!(err.contains("Rule needs exactly one destination"), "{err}");
     assert!(err.contains("cidr_ipv4 and cidr_ipv6 are set"), "{err}");
-    assert!(err.contains("main.tf:7:3"), "points at the second peer: {err}");
+    assert!(
+        err.contains("main.tf:7:3"),
+        "points at the second peer: {err}"
+    );
     snapshot!(p, "security_group_rule_two_peers", err);
 }
 

@@ -104,6 +104,16 @@ fn every_row_of_the_table_runs() {
 }
 
 #[test]
+fn aws_vpc_endpoint() {
+    harness::conform(case("aws_vpc_endpoint"));
+}
+
+#[test]
+fn aws_vpc_endpoint_gateway() {
+    harness::conform(&table::GATEWAY_ENDPOINT);
+}
+
+#[test]
 fn aws_nat_gateway() {
     harness::conform(case("aws_nat_gateway"));
 }

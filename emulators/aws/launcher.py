@@ -53,6 +53,7 @@ def build_app(args: argparse.Namespace) -> control.ControlApp:
     if not args.plain:
         import atomic_writes
         import ec2_addresses
+        import ec2_endpoints
         import ec2_nat
         import ec2_rules
         import eks_documented
@@ -63,6 +64,7 @@ def build_app(args: argparse.Namespace) -> control.ControlApp:
         ec2_rules.install()
         ec2_addresses.install()
         ec2_nat.install()
+        ec2_endpoints.install()
         iam_oidc.install()
         atomic_writes.install()
         # Every AWS account has the AWS managed policies (AmazonEKSClusterPolicy, ...);

@@ -700,6 +700,189 @@ def test_deleting_an_unknown_nat_gateway_is_nat_gateway_not_found(ec2: Any) -> N
     assert (status, code) == (400, "NatGatewayNotFound")
 
 
+# ---------------------------------------------------------------- VPC endpoints
+
+# The full-access policy AWS attaches when none is sent and restores on ResetPolicy.
+FULL_ACCESS = '{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}'
+S3 = "com.amazonaws.us-east-1.s3"
+
+
+def endpoint(ec2: Any, endpoint_id: str) -> dict[str, Any]:
+    return ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
+
+
+def endpoint_routes(ec2: Any, route_table_id: str) -> list[tuple[str, str]]:
+    routes = ec2.describe_route_tables(RouteTableIds=[route_table_id])["RouteTables"][0]["Routes"]
+    return [(r["DestinationPrefixListId"], r["GatewayId"]) for r in routes if "DestinationPrefixListId" in r]
+
+
+def s3_prefix_list(ec2: Any) -> str:
+    lists = ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": [S3]}])["PrefixLists"]
+    return lists[0]["PrefixListId"]
+
+
+def endpoint_interfaces(ec2: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
+    found = ec2.describe_network_interfaces(NetworkInterfaceIds=ids)["NetworkInterfaces"] if ids else []
+    return {n["SubnetId"]: n for n in found}
+
+
+def test_gateway_endpoint_defaults_and_the_route_to_the_service(ec2: Any, net: Network) -> None:
+    # API_CreateVpcEndpoint: VpcEndpointType "Default: Gateway"; PrivateDnsEnabled is an
+    # "(Interface endpoint)" setting (false here); no PolicyDocument: "we attach a default
+    # policy that allows full access". A route to the service's prefix list goes into each
+    # route table (PrivateLink guide, gateway endpoints). Plain moto: no type, DNS true.
+    table = ec2.create_route_table(VpcId=net.vpc)["RouteTable"]["RouteTableId"]
+    created = ec2.create_vpc_endpoint(VpcId=net.vpc, ServiceName=S3, RouteTableIds=[table])["VpcEndpoint"]
+    found = endpoint(ec2, created["VpcEndpointId"])
+    for e in (created, found):
+        assert (e["VpcEndpointType"], e["State"], e["PrivateDnsEnabled"]) == ("Gateway", "available", False)
+        assert e["PolicyDocument"] == FULL_ACCESS
+        assert (e["RouteTableIds"], e["SubnetIds"], e["Groups"], e["NetworkInterfaceIds"]) == ([table], [], [], [])
+    assert endpoint_routes(ec2, table) == [(s3_prefix_list(ec2), created["VpcEndpointId"])]
+
+
+def test_interface_endpoint_defaults_groups_and_network_interfaces(ec2: Any, net: Network) -> None:
+    # API_CreateVpcEndpoint: an interface endpoint gets a network interface in each subnet,
+    # in the endpoint's security groups ("If this parameter is not specified, we use the
+    # default security group for the VPC"); private DNS on unless turned off; DnsEntries.
+    # Plain moto: no group when none is sent, interfaces in the default group.
+    default = ec2.describe_security_groups(Filters=[
+        {"Name": "vpc-id", "Values": [net.vpc]}, {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]["GroupId"]
+    plain = ec2.create_vpc_endpoint(
+        VpcId=net.vpc, VpcEndpointType="Interface", ServiceName="com.amazonaws.us-east-1.sts", SubnetIds=net.subnets[:1],
+    )["VpcEndpoint"]
+    assert (plain["PrivateDnsEnabled"], [g["GroupId"] for g in plain["Groups"]]) == (True, [default])
+    created = ec2.create_vpc_endpoint(
+        VpcId=net.vpc, VpcEndpointType="Interface", ServiceName="com.amazonaws.us-east-1.ecr.api",
+        SubnetIds=net.subnets[:2], SecurityGroupIds=[net.group], PrivateDnsEnabled=False,
+    )["VpcEndpoint"]
+    found = endpoint(ec2, created["VpcEndpointId"])
+    assert (found["VpcEndpointType"], found["State"], found["PrivateDnsEnabled"]) == ("Interface", "available", False)
+    assert found["PolicyDocument"] == FULL_ACCESS
+    assert (found["SubnetIds"], [g["GroupId"] for g in found["Groups"]], found["RouteTableIds"]) == (net.subnets[:2], [net.group], [])
+    assert found["DnsEntries"] and all(d["DnsName"] and d["HostedZoneId"] for d in found["DnsEntries"])
+    assert (found["IpAddressType"], found["DnsOptions"]["DnsRecordIpType"]) == ("ipv4", "ipv4")
+    interfaces = endpoint_interfaces(ec2, found["NetworkInterfaceIds"])
+    assert sorted(interfaces) == sorted(net.subnets[:2]) and len(found["NetworkInterfaceIds"]) == 2
+    for eni in interfaces.values():
+        assert [g["GroupId"] for g in eni["Groups"]] == [net.group]
+        assert (eni["InterfaceType"], eni["RequesterManaged"]) == ("vpc_endpoint", True)
+        assert eni["Description"] == f"VPC Endpoint Interface {created['VpcEndpointId']}"
+    assert interfaces[net.subnets[0]]["PrivateIpAddress"].startswith("10.0.0.")
+
+
+def test_create_vpc_endpoint_honours_its_client_token_and_checks_groups(ec2: Any, net: Network) -> None:
+    # API_CreateVpcEndpoint: ClientToken "to ensure the idempotency of the request" (plain
+    # moto makes a second endpoint); an unknown security group is refused, not invented.
+    token = uuid.uuid4().hex
+    request = {"VpcId": net.vpc, "ServiceName": S3, "ClientToken": token}
+    first = ec2.create_vpc_endpoint(**request)
+    again = ec2.create_vpc_endpoint(**request)
+    assert first["ClientToken"] == token
+    assert again["VpcEndpoint"]["VpcEndpointId"] == first["VpcEndpoint"]["VpcEndpointId"]
+    assert len(ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [net.vpc]}])["VpcEndpoints"]) == 1
+    assert error_of(lambda: ec2.create_vpc_endpoint(
+        VpcId=net.vpc, VpcEndpointType="Interface", ServiceName="com.amazonaws.us-east-1.sts",
+        SubnetIds=net.subnets[:1], SecurityGroupIds=["sg-0123456789abcdef0"]))[:2] == (400, "InvalidGroup.NotFound")
+
+
+def test_modify_gateway_endpoint_moves_its_routes_and_resets_its_policy(ec2: Any, net: Network) -> None:
+    # API_ModifyVpcEndpoint: AddRouteTableId.N / RemoveRouteTableId.N (the endpoint's route
+    # follows: "When you create or modify an endpoint ... a route is automatically added"),
+    # PolicyDocument, and ResetPolicy "to the default policy. The default policy allows full
+    # access". Plain moto moves no route and ignores ResetPolicy.
+    first, second = (ec2.create_route_table(VpcId=net.vpc)["RouteTable"]["RouteTableId"] for _ in range(2))
+    endpoint_id = ec2.create_vpc_endpoint(VpcId=net.vpc, ServiceName=S3, RouteTableIds=[first])["VpcEndpoint"]["VpcEndpointId"]
+    assert ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, AddRouteTableIds=[second], RemoveRouteTableIds=[first])["Return"] is True
+    assert endpoint(ec2, endpoint_id)["RouteTableIds"] == [second]
+    assert endpoint_routes(ec2, first) == []
+    assert endpoint_routes(ec2, second) == [(s3_prefix_list(ec2), endpoint_id)]
+    assert error_of(lambda: ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, AddRouteTableIds=["rtb-0123456789abcdef0"]))[1] == (
+        "InvalidRouteTableID.NotFound")
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]})
+    ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, PolicyDocument=policy)
+    assert endpoint(ec2, endpoint_id)["PolicyDocument"] == policy
+    ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, ResetPolicy=True)
+    assert endpoint(ec2, endpoint_id)["PolicyDocument"] == FULL_ACCESS
+
+
+def test_modify_interface_endpoint_subnets_groups_and_dns(ec2: Any, net: Network) -> None:
+    # API_ModifyVpcEndpoint: AddSubnetId.N / RemoveSubnetId.N ("the subnets in which to serve
+    # the endpoint": one network interface each), Add/RemoveSecurityGroupId.N ("associate
+    # with the endpoint network interfaces"), PrivateDnsEnabled, IpAddressType, DnsOptions.
+    # Plain moto makes and deletes no interface and ignores the last three.
+    other = ec2.create_security_group(GroupName=f"g-{uuid.uuid4().hex[:8]}", Description="other", VpcId=net.vpc)["GroupId"]
+    endpoint_id = ec2.create_vpc_endpoint(
+        VpcId=net.vpc, VpcEndpointType="Interface", ServiceName="com.amazonaws.us-east-1.ecr.dkr",
+        SubnetIds=net.subnets[:1], SecurityGroupIds=[net.group],
+    )["VpcEndpoint"]["VpcEndpointId"]
+    [first_eni] = endpoint(ec2, endpoint_id)["NetworkInterfaceIds"]
+    ec2.modify_vpc_endpoint(
+        VpcEndpointId=endpoint_id, AddSubnetIds=net.subnets[1:3], RemoveSubnetIds=net.subnets[:1],
+        AddSecurityGroupIds=[other], RemoveSecurityGroupIds=[net.group],
+        PrivateDnsEnabled=False, IpAddressType="dualstack", DnsOptions={"DnsRecordIpType": "dualstack"},
+    )
+    found = endpoint(ec2, endpoint_id)
+    assert found["SubnetIds"] == net.subnets[1:3]
+    assert [g["GroupId"] for g in found["Groups"]] == [other]
+    assert (found["PrivateDnsEnabled"], found["IpAddressType"], found["DnsOptions"]["DnsRecordIpType"]) == (False, "dualstack", "dualstack")
+    interfaces = endpoint_interfaces(ec2, found["NetworkInterfaceIds"])
+    assert sorted(interfaces) == sorted(net.subnets[1:3]) and first_eni not in found["NetworkInterfaceIds"]
+    assert all([g["GroupId"] for g in eni["Groups"]] == [other] for eni in interfaces.values())
+    assert error_of(lambda: ec2.describe_network_interfaces(NetworkInterfaceIds=[first_eni]))[1] == "InvalidNetworkInterfaceID.NotFound"
+    ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, PrivateDnsEnabled=True)
+    assert endpoint(ec2, endpoint_id)["PrivateDnsEnabled"] is True
+    assert error_of(lambda: ec2.modify_vpc_endpoint(VpcEndpointId="vpce-0123456789abcdef0", ResetPolicy=True))[:2] == (
+        400, "InvalidVpcEndpointId.NotFound")
+
+
+def test_delete_vpc_endpoints_frees_routes_and_interfaces_and_reports_unknown_ids(ec2: Any, net: Network) -> None:
+    # API_DeleteVpcEndpoints: "we delete the endpoint routes" / "its endpoint network
+    # interfaces"; errors-overview: InvalidVpcEndpoint.NotFound, "the response includes a list
+    # of the unsuccessful items". Plain moto: empty Unsuccessful, and a gateway endpoint
+    # created without a type cannot be deleted (server error).
+    table = ec2.create_route_table(VpcId=net.vpc)["RouteTable"]["RouteTableId"]
+    gateway = ec2.create_vpc_endpoint(VpcId=net.vpc, ServiceName=S3, RouteTableIds=[table])["VpcEndpoint"]["VpcEndpointId"]
+    interface = ec2.create_vpc_endpoint(
+        VpcId=net.vpc, VpcEndpointType="Interface", ServiceName="com.amazonaws.us-east-1.sts", SubnetIds=net.subnets[:1],
+    )["VpcEndpoint"]
+    unknown = "vpce-0123456789abcdef0"
+    out = ec2.delete_vpc_endpoints(VpcEndpointIds=[gateway, interface["VpcEndpointId"], unknown])
+    assert [(u["ResourceId"], u["Error"]["Code"]) for u in out["Unsuccessful"]] == [(unknown, "InvalidVpcEndpoint.NotFound")]
+    assert endpoint(ec2, gateway)["State"] == "deleted"
+    assert endpoint_routes(ec2, table) == []
+    assert error_of(lambda: ec2.describe_network_interfaces(NetworkInterfaceIds=interface["NetworkInterfaceIds"]))[1] == (
+        "InvalidNetworkInterfaceID.NotFound")
+
+
+def test_describe_vpc_endpoints_by_unknown_id_and_by_filters(ec2: Any, net: Network) -> None:
+    # API_DescribeVpcEndpoints: filters tag:<key>, tag-key, vpc-endpoint-id, vpc-endpoint-type,
+    # service-name, vpc-id; an unknown ID is InvalidVpcEndpointId.NotFound. Plain moto answers
+    # vpc-endpoint-id with a server error.
+    mark = uuid.uuid4().hex
+    tagged = ec2.create_vpc_endpoint(
+        VpcId=net.vpc, ServiceName=S3,
+        TagSpecifications=[{"ResourceType": "vpc-endpoint", "Tags": [{"Key": "mark", "Value": mark}]}],
+    )["VpcEndpoint"]["VpcEndpointId"]
+    other = ec2.create_vpc_endpoint(
+        VpcId=net.vpc, VpcEndpointType="Interface", ServiceName="com.amazonaws.us-east-1.sts", SubnetIds=net.subnets[:1],
+    )["VpcEndpoint"]["VpcEndpointId"]
+
+    def ids(*filters: tuple[str, str]) -> list[str]:
+        wanted = [{"Name": "vpc-id", "Values": [net.vpc]}] + [{"Name": n, "Values": [v]} for n, v in filters]
+        return [e["VpcEndpointId"] for e in ec2.describe_vpc_endpoints(Filters=wanted)["VpcEndpoints"]]
+
+    assert ids(("tag:mark", mark)) == [tagged]
+    assert ids(("tag-key", "mark")) == [tagged]
+    assert ids(("vpc-endpoint-id", other)) == [other]
+    assert ids(("vpc-endpoint-type", "Gateway")) == [tagged]
+    assert ids(("service-name", "com.amazonaws.us-east-1.sts")) == [other]
+    assert sorted(ids()) == sorted([tagged, other])
+    assert error_of(lambda: ec2.describe_vpc_endpoints(VpcEndpointIds=[tagged, "vpce-0123456789abcdef0"]))[:2] == (
+        400, "InvalidVpcEndpointId.NotFound")
+
+
 # ---------------------------------------------------------------- EKS managed node groups
 
 NODE_ROLE = "arn:aws:iam::123456789012:role/eks-nodes"

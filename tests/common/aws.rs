@@ -82,7 +82,8 @@ impl AwsEmulator {
     /// (`nodegroup:CLUSTER:NAME`), add-ons (`addon:CLUSTER:NAME`), access entries
     /// (`access:CLUSTER:PRINCIPAL`) and their policies (`access-policy:CLUSTER:PRINCIPAL:ARN`), VPCs, subnets,
     /// security groups other than the VPCs' own `default` ones, ingress rules, internet
-    /// gateways (`igw:ID`), Elastic IPs (`eip:ALLOCATION`), NAT gateways (`nat:ID`), route
+    /// gateways (`igw:ID`), Elastic IPs (`eip:ALLOCATION`), NAT gateways (`nat:ID`), VPC
+    /// endpoints (`vpce:ID`), route
     /// tables other than the VPCs' main ones (`rtb:ID`), their associations (`rtbassoc:ID`)
     /// and routes (`route:RTB/CIDR`), IAM roles
     /// (`role:NAME`), the policies attached to them (`attachment:ROLE/ARN`) and their inline
@@ -193,6 +194,16 @@ impl AwsEmulator {
             for g in nats.nat_gateways() {
                 if g.state().map(|s| s.as_str()) != Some("deleted") {
                     out.insert(format!("nat:{}", g.nat_gateway_id().unwrap_or_default()));
+                }
+            }
+            let endpoints = ec2
+                .describe_vpc_endpoints()
+                .send()
+                .await
+                .expect("DescribeVpcEndpoints");
+            for e in endpoints.vpc_endpoints() {
+                if !matches!(e.state().map(|s| s.as_str()), Some("deleted" | "deleting")) {
+                    out.insert(format!("vpce:{}", e.vpc_endpoint_id().unwrap_or_default()));
                 }
             }
             let tables = ec2

@@ -103,6 +103,13 @@ impl Emulator {
                                 .await
                                 .expect("RevokeSecurityGroupIngress"),
                         ),
+                        "aws_vpc_endpoint" => drop(
+                            ec2.delete_vpc_endpoints()
+                                .vpc_endpoint_ids(text("id"))
+                                .send()
+                                .await
+                                .expect("DeleteVpcEndpoints"),
+                        ),
                         "aws_vpc_security_group_egress_rule" => drop(
                             ec2.revoke_security_group_egress()
                                 .group_id(text("security_group_id"))

@@ -118,6 +118,47 @@ resource "aws_subnet" "b" {
 }
 "#;
 
+const AWS_ENDPOINT_NETWORK: &str = r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "net" {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.net.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "us-east-1b"
+}
+
+resource "aws_security_group" "endpoints" {
+  name   = "endpoints"
+  vpc_id = aws_vpc.net.id
+}
+
+resource "aws_security_group" "other" {
+  name   = "other"
+  vpc_id = aws_vpc.net.id
+}
+
+resource "aws_route_table" "a" {
+  vpc_id = aws_vpc.net.id
+}
+
+resource "aws_route_table" "b" {
+  vpc_id = aws_vpc.net.id
+}
+"#;
+
 const AWS_POLICIES: &str = r#"provider "aws" {
   region = "us-east-1"
 }
@@ -1450,6 +1491,83 @@ pub const CASES: &[Case] = &[
         lookup: "",
     },
     Case {
+        type_name: "aws_vpc_endpoint",
+        cloud: Cloud::Aws,
+        setup: AWS_ENDPOINT_NETWORK,
+        minimal: r#"resource "aws_vpc_endpoint" "under_test" {
+  vpc_id       = aws_vpc.net.id
+  service_name = "com.amazonaws.us-east-1.s3"
+}
+"#,
+        full: r#"resource "aws_vpc_endpoint" "under_test" {
+  vpc_id              = aws_vpc.net.id
+  service_name        = "com.amazonaws.us-east-1.ecr.dkr"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = [aws_subnet.a.id]
+  security_group_ids  = [aws_security_group.endpoints.id]
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "ecr:*", Resource = "*" }]
+  })
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+        in_place: &[
+            Change {
+                attribute: "subnet_ids",
+                from: "[aws_subnet.a.id]",
+                to: "[aws_subnet.a.id, aws_subnet.b.id]",
+                calls: &[("ModifyVpcEndpoint", 1)],
+            },
+            Change {
+                attribute: "security_group_ids",
+                from: "[aws_security_group.endpoints.id]",
+                to: "[aws_security_group.other.id]",
+                calls: &[("ModifyVpcEndpoint", 1)],
+            },
+            Change {
+                attribute: "private_dns_enabled",
+                from: "private_dns_enabled = true",
+                to: "private_dns_enabled = false",
+                calls: &[("ModifyVpcEndpoint", 1)],
+            },
+            Change {
+                attribute: "policy",
+                from: "Action = \"ecr:*\"",
+                to: "Action = [\"ecr:BatchGetImage\", \"ecr:GetDownloadUrlForLayer\"]",
+                calls: &[("ModifyVpcEndpoint", 1)],
+            },
+            Change {
+                attribute: "tags",
+                from: TAG_CHANGE.0,
+                to: TAG_CHANGE.1,
+                calls: &[("CreateTags", 1)],
+            },
+        ],
+        one_way: &[],
+        force_new: &[Change {
+            attribute: "service_name",
+            from: "com.amazonaws.us-east-1.ecr.dkr",
+            to: "com.amazonaws.us-east-1.ecr.api",
+            calls: &[],
+        }],
+        import_id: "{id}",
+        counted: r#"resource "aws_vpc_endpoint" "many" {
+  count             = 2
+  vpc_id            = aws_vpc.net.id
+  service_name      = ["com.amazonaws.us-east-1.sts", "com.amazonaws.us-east-1.ec2"][count.index]
+  vpc_endpoint_type = "Interface"
+  subnet_ids        = [aws_subnet.a.id]
+}
+"#,
+        refresh_calls: &[("DescribeVpcEndpoints", 1)],
+        lookup: "",
+    },
+    Case {
         type_name: "aws_eks_cluster",
         cloud: Cloud::Aws,
         setup: AWS_SUBNETS,
@@ -1992,3 +2110,68 @@ pub const CASES: &[Case] = &[
 pub fn supported() -> Vec<&'static str> {
     CASES.iter().map(|c| c.type_name).collect()
 }
+
+/// `aws_vpc_endpoint` once more as a Gateway endpoint, whose route tables and prefix list the
+/// Interface row above does not reach.
+pub static GATEWAY_ENDPOINT: Case = Case {
+    type_name: "aws_vpc_endpoint",
+    cloud: Cloud::Aws,
+    setup: AWS_ENDPOINT_NETWORK,
+    minimal: r#"resource "aws_vpc_endpoint" "under_test" {
+  vpc_id       = aws_vpc.net.id
+  service_name = "com.amazonaws.us-east-1.dynamodb"
+}
+"#,
+    full: r#"resource "aws_vpc_endpoint" "under_test" {
+  vpc_id            = aws_vpc.net.id
+  service_name      = "com.amazonaws.us-east-1.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = [aws_route_table.a.id]
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*" }]
+  })
+  tags = {
+    Name = "conformance"
+    team = "infra"
+  }
+}
+"#,
+    in_place: &[
+        Change {
+            attribute: "route_table_ids",
+            from: "[aws_route_table.a.id]",
+            to: "[aws_route_table.a.id, aws_route_table.b.id]",
+            calls: &[("ModifyVpcEndpoint", 1)],
+        },
+        Change {
+            attribute: "policy",
+            from: "Action = \"s3:GetObject\"",
+            to: "Action = \"s3:*\"",
+            calls: &[("ModifyVpcEndpoint", 1)],
+        },
+        Change {
+            attribute: "tags",
+            from: TAG_CHANGE.0,
+            to: TAG_CHANGE.1,
+            calls: &[("CreateTags", 1)],
+        },
+    ],
+    one_way: &[],
+    force_new: &[Change {
+        attribute: "service_name",
+        from: "com.amazonaws.us-east-1.s3",
+        to: "com.amazonaws.us-east-1.dynamodb",
+        calls: &[],
+    }],
+    import_id: "{id}",
+    counted: r#"resource "aws_vpc_endpoint" "many" {
+  count           = 2
+  vpc_id          = aws_vpc.net.id
+  service_name    = ["com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.dynamodb"][count.index]
+  route_table_ids = [aws_route_table.a.id]
+}
+"#,
+    refresh_calls: &[("DescribeVpcEndpoints", 1), ("DescribePrefixLists", 1)],
+    lookup: "",
+};

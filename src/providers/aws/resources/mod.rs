@@ -21,6 +21,7 @@ pub mod route_table_association;
 pub mod security_group;
 pub mod subnet;
 pub mod vpc;
+pub mod vpc_endpoint;
 pub mod vpc_security_group_rule;
 
 use super::client::Clients;
@@ -50,6 +51,7 @@ pub const ALL: &[&dyn ResourceType<Clients>] = &[
     &security_group::SecurityGroup,
     &subnet::Subnet,
     &vpc::Vpc,
+    &vpc_endpoint::VpcEndpoint,
     &vpc_security_group_rule::INGRESS,
     &vpc_security_group_rule::EGRESS,
 ];
