@@ -596,6 +596,36 @@ def test_modify_moves_a_group_rule_to_another_source(ec2: Any, net: Network) -> 
     assert (rule["FromPort"], rule["ToPort"], rule["Description"]) == (8443, 8443, "moved")
 
 
+def test_modify_moves_a_rule_to_another_ipv6_range_or_prefix_list(ec2: Any, net: Network) -> None:
+    # API_SecurityGroupRuleRequest: CidrIpv6 and PrefixListId are peers ModifySecurityGroupRules
+    # sets like CidrIpv4; plain moto ignores both (a TODO in modify_security_group_rules).
+    group = ec2.create_security_group(GroupName="out", Description="out", VpcId=net.vpc)["GroupId"]
+    v6 = ec2.authorize_security_group_egress(
+        GroupId=group,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "Ipv6Ranges": [{"CidrIpv6": "2600:1f18::/32"}]}],
+    )["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+    lists = ec2.describe_prefix_lists()["PrefixLists"]
+    s3 = next(p["PrefixListId"] for p in lists if p["PrefixListName"].endswith(".s3"))
+    dynamo = next(p["PrefixListId"] for p in lists if p["PrefixListName"].endswith(".dynamodb"))
+    listed = ec2.authorize_security_group_egress(
+        GroupId=group,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": s3}]}],
+    )["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+    ec2.modify_security_group_rules(
+        GroupId=group,
+        SecurityGroupRules=[
+            {"SecurityGroupRuleId": v6, "SecurityGroupRule": {
+                "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIpv6": "2600:1f19::/32"}},
+            {"SecurityGroupRuleId": listed, "SecurityGroupRule": {
+                "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListId": dynamo}},
+        ],
+    )
+    rules = {r["SecurityGroupRuleId"]: r for r in ec2.describe_security_group_rules(
+        SecurityGroupRuleIds=[v6, listed])["SecurityGroupRules"]}
+    assert rules[v6]["CidrIpv6"] == "2600:1f19::/32"
+    assert rules[listed]["PrefixListId"] == dynamo
+
+
 # ---------------------------------------------------------------- conditional writes (state locking)
 
 
