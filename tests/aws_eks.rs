@@ -796,3 +796,90 @@ resource "aws_eks_access_policy_association" "admins" {
     );
     run(&p, &emu, &["plan"]).success();
 }
+
+/// The fully private example, initialised, with the emulator's calls counted from here.
+fn fully_private(emu: &AwsEmulator) -> Project {
+    let p = Project::example("eks-fully-private");
+    run(&p, emu, &["init"]).success();
+    emu.reset_calls();
+    p
+}
+
+/// The plan read `data "aws_caller_identity"` (the admins role trusts the account) and made
+/// no other call: the checks refuse it before any refresh or change.
+fn only_its_data_source_read(emu: &AwsEmulator) {
+    let calls = emu.calls();
+    assert_eq!(
+        calls.keys().collect::<Vec<_>>(),
+        ["GetCallerIdentity"],
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn isolated_nodes_without_the_ecr_and_s3_endpoints_are_refused_before_any_api_call() {
+    let emu = AwsEmulator::start();
+    let p = fully_private(&emu);
+    p.edit(
+        "network.tf",
+        "toset([\"ec2\", \"ecr.api\", \"ecr.dkr\", \"sts\", \"logs\", \"eks\"])",
+        "toset([\"ec2\", \"ecr.api\", \"sts\", \"logs\", \"eks\"])",
+    );
+    let network = p.read("network.tf");
+    let cut = network
+        .find("# Image layers come from S3")
+        .expect("the S3 endpoint");
+    p.write("network.tf", &network[..cut]);
+    p.edit("main.tf", "    aws_vpc_endpoint.s3,\n", "");
+    run(&p, &emu, &["plan"]).failure().stderr_has(&[
+        "error: Nodes cannot pull their images",
+        "main.tf:",
+        "aws_eks_node_group.default runs in aws_subnet.private, which have no route out of the VPC",
+        "aws_vpc.main has no endpoint for: ecr.dkr (images come from ECR); s3 (a Gateway endpoint",
+        "add an aws_vpc_endpoint for each",
+    ]);
+    only_its_data_source_read(&emu);
+}
+
+#[test]
+fn isolated_nodes_behind_endpoints_they_cannot_use_are_refused_before_any_api_call() {
+    let emu = AwsEmulator::start();
+    let p = fully_private(&emu);
+    p.edit(
+        "network.tf",
+        "private_dns_enabled = true",
+        "private_dns_enabled = false",
+    );
+    p.edit(
+        "network.tf",
+        "  cidr_ipv4         = aws_vpc.main.cidr_block",
+        "  cidr_ipv4         = \"192.168.0.0/16\"",
+    );
+    run(&p, &emu, &["plan"]).failure().stderr_has(&[
+        "error: Endpoint without private DNS",
+        "network.tf:",
+        "aws_vpc_endpoint.interface (ec2) has private DNS off",
+        "set private_dns_enabled = true",
+        "error: Endpoint does not let the nodes in",
+        "is in aws_security_group.endpoints, which lets HTTPS (443) in from none of the node subnets of aws_eks_node_group.default (10.40.0.0/20, 10.40.16.0/20, 10.40.32.0/20)",
+        "add an aws_vpc_security_group_ingress_rule to aws_security_group.endpoints",
+    ]);
+    only_its_data_source_read(&emu);
+}
+
+#[test]
+fn isolated_nodes_of_a_cluster_without_its_private_endpoint_are_refused() {
+    let emu = AwsEmulator::start();
+    let p = fully_private(&emu);
+    p.edit(
+        "main.tf",
+        "    endpoint_public_access  = false\n    endpoint_private_access = true",
+        "    endpoint_public_access  = true\n    endpoint_private_access = false",
+    );
+    run(&p, &emu, &["plan"]).failure().stderr_has(&[
+        "error: Nodes cannot reach the API server",
+        "aws_eks_node_group.default runs in aws_subnet.private, which have no route out of the VPC, and aws_eks_cluster.this's private endpoint is off",
+        "set endpoint_private_access = true",
+    ]);
+    only_its_data_source_read(&emu);
+}

@@ -7,6 +7,7 @@
 
 mod cluster_admin_access;
 mod cluster_role_trust;
+mod isolated_nodes;
 mod node_role;
 mod nodes_reach_api;
 mod private_api_reachable;
@@ -16,6 +17,7 @@ use super::client::Clients;
 use super::resources::eks_cluster::endpoint::{vpc_config, EndpointAccess};
 use crate::diag::Diagnostics;
 use crate::providers::PlannedInstance;
+use crate::value::Value;
 
 pub use super::resources::strings;
 
@@ -30,6 +32,7 @@ pub fn check_offline(planned: &[PlannedInstance<'_>]) -> Diagnostics {
         planned,
     ));
     diags.extend(nodes_reach_api::nodes_can_reach_the_api_server(planned));
+    diags.extend(isolated_nodes::isolated_nodes_have_their_endpoints(planned));
     diags.extend(cluster_admin_access::someone_can_administer_the_cluster(
         planned,
     ));
@@ -61,6 +64,21 @@ pub(super) fn deps_of_type<'p>(
                 })
         })
         .collect()
+}
+
+/// The planned cluster a node group (or another per-cluster object) belongs to: through its
+/// dependencies, or by the cluster name it gives.
+pub(super) fn cluster_of<'p>(
+    planned: &'p [PlannedInstance<'p>],
+    inst: &PlannedInstance<'_>,
+) -> Option<(&'p PlannedInstance<'p>, EndpointAccess)> {
+    let named = inst.planned.get("cluster_name").and_then(Value::as_str);
+    clusters(planned).find(|(c, _)| {
+        inst.dependencies
+            .iter()
+            .any(|d| d == &c.addr.resource.to_string())
+            || (named.is_some() && c.planned.get("name").and_then(Value::as_str) == named)
+    })
 }
 
 /// The planned EKS clusters, with their endpoint access.

@@ -6,7 +6,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::{clusters, deps_of_type};
+use super::{cluster_of, deps_of_type};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::PlannedInstance;
 use crate::value::Value;
@@ -33,15 +33,7 @@ pub fn nodes_can_reach_the_api_server(planned: &[PlannedInstance<'_>]) -> Diagno
         .iter()
         .filter(|p| p.type_name == "aws_eks_node_group")
     {
-        let group_cluster = group.planned.get("cluster_name").and_then(Value::as_str);
-        let Some((cluster, access)) = clusters(planned).find(|(c, _)| {
-            group
-                .dependencies
-                .iter()
-                .any(|d| d == &c.addr.resource.to_string())
-                || (group_cluster.is_some()
-                    && c.planned.get("name").and_then(Value::as_str) == group_cluster)
-        }) else {
+        let Some((cluster, access)) = cluster_of(planned, group) else {
             continue;
         };
         if access.private
@@ -109,40 +101,9 @@ fn egress_of<'p>(
     planned: &'p [PlannedInstance<'p>],
     subnet: &PlannedInstance<'_>,
 ) -> Vec<Egress<'p>> {
-    let subnet_addr = subnet.addr.resource.to_string();
-    let tables: Vec<&PlannedInstance<'_>> = planned
-        .iter()
-        .filter(|p| {
-            p.type_name == "aws_route_table_association"
-                && p.dependencies.iter().any(|d| d == &subnet_addr)
-        })
-        .flat_map(|a| deps_of_type(planned, a, "aws_route_table"))
-        .collect();
     let mut out = Vec::new();
-    for table in tables {
-        let table_addr = table.addr.resource.to_string();
-        let inline = table
-            .planned
-            .get("route")
-            .and_then(Value::as_items)
-            .unwrap_or(&[])
-            .iter()
-            .filter(|r| r.get("cidr_block").and_then(Value::as_str) == Some(DEFAULT_ROUTE))
-            .map(|r| (table, r));
-        let separate = planned
-            .iter()
-            .filter(|r| {
-                r.type_name == "aws_route" && r.dependencies.iter().any(|d| d == &table_addr)
-            })
-            .filter(|r| {
-                r.planned
-                    .get("destination_cidr_block")
-                    .and_then(Value::as_str)
-                    == Some(DEFAULT_ROUTE)
-            })
-            .map(|r| (r, r.planned));
-        let routes: Vec<(&PlannedInstance<'_>, &Value)> = inline.chain(separate).collect();
-        for (owner, route) in routes {
+    for table in route_tables_of(planned, subnet) {
+        for (owner, route) in default_routes(planned, table) {
             let set = |k: &str| route.get(k).is_some_and(|v| !v.is_null());
             if set("nat_gateway_id") {
                 for nat in deps_of_type(planned, owner, "aws_nat_gateway") {
@@ -172,8 +133,62 @@ fn egress_of<'p>(
     out
 }
 
+/// The planned route tables `subnet` is associated with through planned associations.
+pub(super) fn route_tables_of<'p>(
+    planned: &'p [PlannedInstance<'p>],
+    subnet: &PlannedInstance<'_>,
+) -> Vec<&'p PlannedInstance<'p>> {
+    let subnet_addr = subnet.addr.resource.to_string();
+    planned
+        .iter()
+        .filter(|p| {
+            p.type_name == "aws_route_table_association"
+                && p.dependencies.iter().any(|d| d == &subnet_addr)
+        })
+        .flat_map(|a| deps_of_type(planned, a, "aws_route_table"))
+        .collect()
+}
+
+/// The default routes of `table`, inline or separate, with the instance that holds each.
+fn default_routes<'p>(
+    planned: &'p [PlannedInstance<'p>],
+    table: &'p PlannedInstance<'p>,
+) -> Vec<(&'p PlannedInstance<'p>, &'p Value)> {
+    let table_addr = table.addr.resource.to_string();
+    let inline = table
+        .planned
+        .get("route")
+        .and_then(Value::as_items)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|r| r.get("cidr_block").and_then(Value::as_str) == Some(DEFAULT_ROUTE))
+        .map(move |r| (table, r));
+    let separate = planned
+        .iter()
+        .filter(move |r| {
+            r.type_name == "aws_route" && r.dependencies.iter().any(|d| d == &table_addr)
+        })
+        .filter(|r| {
+            r.planned
+                .get("destination_cidr_block")
+                .and_then(Value::as_str)
+                == Some(DEFAULT_ROUTE)
+        })
+        .map(|r| (r, r.planned));
+    inline.chain(separate).collect()
+}
+
+/// Whether `table` has a default route to anything: a NAT or internet gateway, or a transit
+/// gateway or peering towards a network that has one.
+pub(super) fn has_default_route<'p>(
+    planned: &'p [PlannedInstance<'p>],
+    table: &'p PlannedInstance<'p>,
+) -> bool {
+    !default_routes(planned, table).is_empty()
+}
+
 /// Whether the IPv4 `cidr` holds `ip`.
-fn contains(cidr: &str, ip: &str) -> bool {
+pub(super) fn contains(cidr: &str, ip: &str) -> bool {
     let (net, bits) = cidr.split_once('/').unwrap_or((cidr, "32"));
     let (Ok(net), Ok(bits), Ok(ip)) = (
         net.parse::<Ipv4Addr>(),
