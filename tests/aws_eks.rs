@@ -883,3 +883,108 @@ fn isolated_nodes_of_a_cluster_without_its_private_endpoint_are_refused() {
     ]);
     only_its_data_source_read(&emu);
 }
+
+#[test]
+fn secrets_encryption_is_added_in_place_and_removing_it_replaces_the_cluster() {
+    let emu = AwsEmulator::start();
+    let p = project("", false);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    p.edit(
+        "cluster.tf",
+        "  vpc_config {",
+        &format!("  encryption_config {{\n    resources = [\"secrets\"]\n    provider {{\n      key_arn = \"{key}\"\n    }}\n  }}\n\n  vpc_config {{"),
+    );
+    run(&p, &emu, &["plan", "--detailed-exitcode"])
+        .code(2)
+        .stdout_has(&["Plan: 0 to add, 1 to change, 0 to destroy."]);
+    emu.reset_calls();
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    assert_eq!(
+        emu.calls().get("AssociateEncryptionConfig").copied(),
+        Some(1),
+        "{:?}",
+        emu.calls()
+    );
+    assert_eq!(
+        cluster_state(&p)["encryption_config"][0]["provider"][0]["key_arn"],
+        key
+    );
+    run(&p, &emu, &["plan", "--detailed-exitcode"])
+        .success()
+        .stdout_has(&["No changes."]);
+    // EKS cannot turn encryption off: without the block the cluster is replaced.
+    set_endpoint(&p, "");
+    run(&p, &emu, &["plan", "--detailed-exitcode"])
+        .code(2)
+        .stdout_has(&[
+            "must be replaced",
+            "# forces replacement",
+            "Plan: 1 to add, 0 to change, 1 to destroy.",
+        ]);
+}
+
+#[test]
+fn deletion_protection_is_switched_in_place_and_a_protected_cluster_is_not_destroyed() {
+    let emu = AwsEmulator::start();
+    let p = project("", false);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    assert_eq!(cluster_state(&p)["deletion_protection"], false);
+    p.edit(
+        "cluster.tf",
+        "  vpc_config {",
+        "  deletion_protection = true\n\n  vpc_config {",
+    );
+    emu.reset_calls();
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    assert_eq!(emu.calls().get("UpdateClusterConfig").copied(), Some(1));
+    assert_eq!(cluster_state(&p)["deletion_protection"], true);
+    run(&p, &emu, &["destroy", "--auto-approve"])
+        .failure()
+        .stderr_has(&["DeleteCluster", "set deletion_protection = false and apply"]);
+    assert_eq!(
+        cluster_state(&p)["name"],
+        "dev",
+        "the state keeps the cluster"
+    );
+    p.edit(
+        "cluster.tf",
+        "deletion_protection = true",
+        "deletion_protection = false",
+    );
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    run(&p, &emu, &["destroy", "--auto-approve"]).success();
+}
+
+#[test]
+fn the_plan_says_how_nodes_reach_the_api_server_and_who_the_access_entries_let_in() {
+    let emu = AwsEmulator::start();
+    let p = fully_private(&emu);
+    run(&p, &emu, &["plan"]).success().stdout_has(&[
+        "Who can reach what, after this plan:",
+        "aws_eks_node_group.default: nodes reach the API server through the private endpoint, inside the VPC",
+        "aws_eks_access_entry.admins: aws_iam_role.admins can authenticate to aws_eks_cluster.this (access entry, STANDARD)",
+        "aws_eks_access_policy_association.admins: aws_iam_role.admins gets AmazonEKSClusterAdminPolicy on all of aws_eks_cluster.this",
+    ]);
+
+    // Behind a NAT gateway, once its address is known: a change of the cluster's endpoints
+    // says where its nodes now come from.
+    let p = restricted(&emu);
+    run(&p, &emu, &["apply", "--auto-approve"]).success();
+    let state = p.state();
+    let eip = state["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["type"] == "aws_eip"))
+        .and_then(|r| r["instances"][0]["attributes"]["public_ip"].as_str())
+        .expect("the NAT gateway's address")
+        .to_string();
+    p.edit(
+        "main.tf",
+        "[var.office_cidr, \"${aws_eip.nat.public_ip}/32\"]",
+        "[var.office_cidr, \"198.51.100.0/24\", \"${aws_eip.nat.public_ip}/32\"]",
+    );
+    run(&p, &emu, &["plan"]).success().stdout_has(&[
+        "aws_eks_cluster.this: API server endpoint: public (",
+        &format!("aws_eks_cluster.this: nodes of aws_eks_node_group.default reach the public endpoint through aws_nat_gateway.main from {eip}, which public_access_cidrs must allow"),
+    ]);
+}

@@ -167,6 +167,36 @@ fn security_group_rule_with_two_peers_names_both() {
 }
 
 #[test]
+fn a_terraform_block_clusterform_cannot_make_yet_says_so_and_why() {
+    let (p, err) = diagnose(
+        &[(
+            "main.tf",
+            r#"resource "aws_eks_cluster" "auto" {
+  name     = "auto"
+  role_arn = "arn:aws:iam::123456789012:role/eks-cluster"
+
+  compute_config {
+    enabled = true
+  }
+
+  vpc_config {
+    subnet_ids = ["subnet-1", "subnet-2"]
+  }
+}
+"#,
+        )],
+        &["validate"],
+    );
+    assert!(
+        err.contains("error: \"compute_config\" blocks are not supported yet"),
+        "{err}"
+    );
+    assert!(err.contains("EKS Auto Mode"), "{err}");
+    assert!(!err.contains("Unsupported"), "one error, not two: {err}");
+    snapshot!(p, "block_not_supported_yet", err);
+}
+
+#[test]
 fn unsupported_argument_suggests_the_closest() {
     let (p, err) = diagnose(
         &[(

@@ -1,6 +1,6 @@
 """EKS as AWS documents it: installs the patches of eks_lifecycle.py, eks_updates.py,
-eks_nodegroups.py, eks_access.py, eks_addons.py and eks_tags.py onto moto's EKS backend and
-HTTP handlers.
+eks_nodegroups.py, eks_access.py, eks_addons.py, eks_cluster_config.py and eks_tags.py onto moto's
+EKS backend and HTTP handlers.
 
 Owns: the list of what is patched, and the routes moto lacks.
 Must not: hold behaviour itself; each rule lives next to the code it concerns.
@@ -14,6 +14,7 @@ from moto.eks.responses import EKSResponse
 
 import eks_access
 import eks_addons
+import eks_cluster_config
 import eks_lifecycle
 import eks_nodegroups
 import eks_tags
@@ -39,6 +40,7 @@ def install(timings: eks_lifecycle.Timings) -> None:
     install_nodegroups()
     install_access()
     install_addons()
+    install_cluster_config()
     eks_tags.install()
     # moto routes no /updates paths; without these DescribeUpdate is an HTML 404.
     dispatch = eks_urls.response.dispatch
@@ -57,6 +59,8 @@ def install(timings: eks_lifecycle.Timings) -> None:
     eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/addons$"] = dispatch
     eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/addons/(?P<addonName>[^/]+)$"] = dispatch
     eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/addons/(?P<addonName>[^/]+)/update$"] = dispatch
+    # Nor AssociateEncryptionConfig's.
+    eks_urls.url_paths["{0}/clusters/(?P<name>[^/]+)/encryption-config/associate$"] = dispatch
 
 
 def install_nodegroups() -> None:
@@ -113,3 +117,18 @@ def install_addons() -> None:
     # Add-on, node group or cluster updates; replaces eks_nodegroups' handlers.
     EKSResponse.describe_update = eks_addons.response_describe_update  # type: ignore[attr-defined]
     EKSResponse.list_updates = eks_addons.response_list_updates  # type: ignore[attr-defined]
+
+
+def install_cluster_config() -> None:
+    """Cluster settings: CreateCluster's upgradePolicy, zonalShiftConfig, deletionProtection,
+    bootstrapSelfManagedAddons, kubernetesNetworkConfig and encryptionConfig; their kinds of
+    UpdateClusterConfig; DeleteCluster under deletion protection; AssociateEncryptionConfig.
+    After install_access and install_addons: it wraps their CreateCluster and DeleteCluster."""
+    for key, kind in eks_cluster_config.KINDS.items():
+        eks_updates.EXTRA_KINDS[key] = (kind, eks_cluster_config.CHANGES[key])
+        eks_lifecycle.UPDATE_APPLIERS[kind] = eks_cluster_config.apply_settings
+    eks_lifecycle.UPDATE_APPLIERS[eks_cluster_config.ASSOCIATE_ENCRYPTION] = eks_cluster_config.apply_settings
+    EKSResponse.create_cluster = eks_cluster_config.response_create_cluster  # type: ignore[method-assign]
+    EKSBackend.delete_cluster = eks_cluster_config.delete_cluster  # type: ignore[method-assign]
+    EKSBackend.associate_encryption_config = eks_cluster_config.associate_encryption_config  # type: ignore[attr-defined]
+    EKSResponse.associate_encryption_config = eks_cluster_config.response_associate_encryption_config  # type: ignore[attr-defined]

@@ -5,7 +5,8 @@ configuration, a real `update` object that goes InProgress -> Successful), the
 errors it returns, UpdateClusterVersion (one minor version up, never down or
 sideways), DescribeUpdate and ListUpdates, and their HTTP handlers; the registry
 (EXTRA_KINDS) through which other modules add kinds of UpdateClusterConfig (eks_access.py's
-AccessConfigUpdate).
+AccessConfigUpdate; eks_cluster_config.py's UpgradePolicyUpdate, ZonalShiftConfigUpdate and
+DeletionProtectionUpdate).
 Must not: apply a change before its update succeeds (eks_lifecycle.advance does).
 
 API reference: https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterConfig.html
@@ -61,7 +62,8 @@ UNSUPPORTED_MSG = "The AWS emulator does not implement {fields} in UpdateCluster
 
 # Further kinds of UpdateClusterConfig, by request field: its update type, and the function that
 # returns the target and params of the change (eks_access registers "accessConfig" as
-# AccessConfigUpdate; eks_lifecycle.UPDATE_APPLIERS applies it). eks_documented.install() fills it.
+# AccessConfigUpdate, eks_cluster_config "upgradePolicy", "zonalShiftConfig" and
+# "deletionProtection"; eks_lifecycle.UPDATE_APPLIERS applies them). eks_documented.install() fills it.
 ChangeFn = Callable[[EKSBackend, Cluster, Any], tuple[dict[str, Any], list[dict[str, str]]]]
 EXTRA_KINDS: dict[str, tuple[str, ChangeFn]] = {}
 

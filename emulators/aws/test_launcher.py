@@ -416,6 +416,199 @@ def test_delete_goes_through_deleting(eks: Any, ec2: Any, net: Network) -> None:
     assert error_of(lambda: ec2.describe_security_groups(GroupIds=[group]))[1] == "InvalidGroup.NotFound"
 
 
+# ---------------------------------------------------------------- EKS cluster settings
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+SECRETS = [{"resources": ["secrets"], "provider": {"keyArn": KEY}}]
+
+
+def settings_cluster(eks: Any, net: Network, **request: Any) -> str:
+    name = f"c-{uuid.uuid4().hex[:10]}"
+    eks.create_cluster(name=name, roleArn=ROLE, resourcesVpcConfig={"subnetIds": net.subnets[:2]}, **request)
+    return name
+
+
+def active_settings_cluster(eks: Any, net: Network, **request: Any) -> str:
+    name = settings_cluster(eks, net, **request)
+    wait_for(lambda: eks.describe_cluster(name=name)["cluster"]["status"] == "ACTIVE")
+    return name
+
+
+def test_upgrade_policy_defaults_to_extended(eks: Any, net: Network) -> None:
+    # API_UpgradePolicyRequest: "The default value is EXTENDED. Use STANDARD to disable extended
+    # support." API_Cluster upgradePolicy is an UpgradePolicyResponse {supportType}.
+    name = create(eks, net)
+    assert eks.describe_cluster(name=name)["cluster"]["upgradePolicy"] == {"supportType": "EXTENDED"}
+    standard = settings_cluster(eks, net, upgradePolicy={"supportType": "STANDARD"})
+    assert eks.describe_cluster(name=standard)["cluster"]["upgradePolicy"] == {"supportType": "STANDARD"}
+    status, code, _ = error_of(lambda: settings_cluster(eks, net, upgradePolicy={"supportType": "FOREVER"}))
+    assert (status, code) == (400, "InvalidParameterException")
+
+
+def test_zonal_shift_config_is_reported_once_sent(eks: Any, net: Network) -> None:
+    # API_CreateCluster zonalShiftConfig (ZonalShiftConfigRequest {enabled}); a cluster created
+    # without it reports none (terraform-provider-aws cluster_data_source_test: zonal_shift_config.# 0).
+    name = create(eks, net)
+    assert "zonalShiftConfig" not in eks.describe_cluster(name=name)["cluster"]
+    for enabled in (True, False):
+        sent = settings_cluster(eks, net, zonalShiftConfig={"enabled": enabled})
+        assert eks.describe_cluster(name=sent)["cluster"]["zonalShiftConfig"] == {"enabled": enabled}
+
+
+def test_deletion_protection_refuses_delete_of_an_active_cluster(eks: Any, net: Network) -> None:
+    # API_CreateCluster deletionProtection: "Default value is false." deletion-protection.html: "If
+    # you try to delete an active cluster that has deletion protection turned on, you will receive a
+    # InvalidRequestException ... If the cluster state is creating, failed, or deleting, you can
+    # delete the cluster even if deletion protection is turned on."
+    assert eks.describe_cluster(name=create(eks, net))["cluster"]["deletionProtection"] is False
+    creating = settings_cluster(eks, net, deletionProtection=True)
+    assert eks.describe_cluster(name=creating)["cluster"]["deletionProtection"] is True
+    assert eks.delete_cluster(name=creating)["cluster"]["status"] == "DELETING"
+    name = active_settings_cluster(eks, net, deletionProtection=True)
+    assert error_of(lambda: eks.delete_cluster(name=name)) == (
+        400, "InvalidRequestException",
+        f"Cannot delete cluster {name} because deletion protection is enabled. Disable deletion protection with UpdateClusterConfig first.")
+    assert eks.describe_cluster(name=name)["cluster"]["status"] == "ACTIVE"
+    update = eks.update_cluster_config(name=name, deletionProtection=False)["update"]
+    wait_for(update_done(eks, name, update["id"]))
+    assert eks.delete_cluster(name=name)["cluster"]["status"] == "DELETING"
+
+
+def test_bootstrap_self_managed_addons_is_accepted_and_not_reported(eks: Any, net: Network) -> None:
+    # API_CreateCluster bootstrapSelfManagedAddons (boolean, default true); API_Cluster has no
+    # such member, so DescribeCluster never returns it.
+    for bootstrap in (False, True):
+        name = settings_cluster(eks, net, bootstrapSelfManagedAddons=bootstrap)
+        assert "bootstrapSelfManagedAddons" not in eks.describe_cluster(name=name)["cluster"]
+
+
+def test_kubernetes_network_config_defaults_follow_the_vpc(eks: Any, ec2: Any, net: Network) -> None:
+    # API_KubernetesNetworkConfigRequest: ipFamily "If you don't specify a value, ipv4 is used by
+    # default"; serviceIpv4Cidr "If you don't specify a block, Kubernetes assigns addresses from
+    # either the 10.100.0.0/16 or 172.20.0.0/16 CIDR blocks" (172.20.0.0/16 for a VPC in 10.0.0.0/8,
+    # as the EKS AMI's bootstrap.sh assumes). API_KubernetesNetworkConfigResponse: "a value for
+    # serviceIpv6Cidr or serviceIpv4Cidr, but not both".
+    name = create(eks, net)
+    assert eks.describe_cluster(name=name)["cluster"]["kubernetesNetworkConfig"] == {
+        "serviceIpv4Cidr": "172.20.0.0/16", "ipFamily": "ipv4"}
+    other = make_network(ec2, "192.168")
+    name = create(eks, other)
+    assert eks.describe_cluster(name=name)["cluster"]["kubernetesNetworkConfig"] == {
+        "serviceIpv4Cidr": "10.100.0.0/16", "ipFamily": "ipv4"}
+    name = settings_cluster(eks, net, kubernetesNetworkConfig={"serviceIpv4Cidr": "10.200.0.0/16"})
+    assert eks.describe_cluster(name=name)["cluster"]["kubernetesNetworkConfig"] == {
+        "serviceIpv4Cidr": "10.200.0.0/16", "ipFamily": "ipv4"}
+    name = settings_cluster(eks, net, kubernetesNetworkConfig={"ipFamily": "ipv6"})
+    config = eks.describe_cluster(name=name)["cluster"]["kubernetesNetworkConfig"]
+    assert config["ipFamily"] == "ipv6" and "serviceIpv4Cidr" not in config
+    assert re.fullmatch(r"fd[0-9a-f]{2}:[0-9a-f]{4}:[0-9a-f]{4}::/108", config["serviceIpv6Cidr"])
+    status, code, _ = error_of(lambda: settings_cluster(eks, net, kubernetesNetworkConfig={"ipFamily": "ipv5"}))
+    assert (status, code) == (400, "InvalidParameterException")
+
+
+def test_encryption_config_is_kept_as_sent(eks: Any, net: Network) -> None:
+    # API_CreateCluster encryptionConfig: "Array Members: Maximum number of 1 item"; API_EncryptionConfig
+    # {resources, provider: {keyArn}}; no keyArn: "KeyArn is required" (aws-controllers-k8s/community#1175).
+    name = settings_cluster(eks, net, encryptionConfig=SECRETS)
+    assert eks.describe_cluster(name=name)["cluster"]["encryptionConfig"] == SECRETS
+    assert "encryptionConfig" not in eks.describe_cluster(name=create(eks, net))["cluster"]
+    assert error_of(lambda: settings_cluster(eks, net, encryptionConfig=[{"resources": ["secrets"], "provider": {}}])) == (
+        400, "InvalidParameterException", "KeyArn is required")
+    status, code, _ = error_of(lambda: settings_cluster(eks, net, encryptionConfig=SECRETS * 2))
+    assert (status, code) == (400, "InvalidParameterException")
+
+
+def test_upgrade_policy_update_applies_when_successful(eks: Any, net: Network) -> None:
+    # API_UpdateClusterConfig upgradePolicy: an update of type UpgradePolicyUpdate (API_Update
+    # type), param UpgradePolicy (API_UpdateParam type); the change shows once it is Successful;
+    # the current value again is a no-op, refused like the other kinds of update; one kind per call.
+    name = active_cluster(eks, net)
+    assert error_of(lambda: eks.update_cluster_config(name=name, upgradePolicy={"supportType": "EXTENDED"})) == (
+        400, "InvalidParameterException", "Cluster is already at the desired configuration with upgradePolicy supportType: EXTENDED")
+    assert error_of(lambda: eks.update_cluster_config(name=name, upgradePolicy={"supportType": "STANDARD"}, deletionProtection=True)) == (
+        400, "InvalidParameterException", "Only one type of update can be allowed.")
+    update = eks.update_cluster_config(name=name, upgradePolicy={"supportType": "STANDARD"})["update"]
+    assert (update["status"], update["type"]) == ("InProgress", "UpgradePolicyUpdate")
+    assert update["params"] == [{"type": "UpgradePolicy", "value": '{"supportType":"STANDARD"}'}]
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    assert (cluster["status"], cluster["upgradePolicy"]) == ("UPDATING", {"supportType": "EXTENDED"})  # not yet
+    wait_for(update_done(eks, name, update["id"]))
+    assert eks.describe_update(name=name, updateId=update["id"])["update"]["status"] == "Successful"
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    assert (cluster["status"], cluster["upgradePolicy"]) == ("ACTIVE", {"supportType": "STANDARD"})
+
+
+def test_zonal_shift_config_update_applies_when_successful(eks: Any, net: Network) -> None:
+    # API_UpdateClusterConfig zonalShiftConfig: "Enable or disable ARC zonal shift"; update type
+    # ZonalShiftConfigUpdate, param ZonalShiftConfig. Never enabled means disabled: enabling it
+    # again, or disabling it first, is a no-op.
+    name = active_cluster(eks, net)
+    assert error_of(lambda: eks.update_cluster_config(name=name, zonalShiftConfig={"enabled": False})) == (
+        400, "InvalidParameterException", "Cluster is already at the desired configuration with zonalShiftConfig enabled: false")
+    update = eks.update_cluster_config(name=name, zonalShiftConfig={"enabled": True})["update"]
+    assert (update["type"], update["params"]) == ("ZonalShiftConfigUpdate", [{"type": "ZonalShiftConfig", "value": '{"enabled":true}'}])
+    assert "zonalShiftConfig" not in eks.describe_cluster(name=name)["cluster"]  # not yet
+    wait_for(update_done(eks, name, update["id"]))
+    assert eks.describe_cluster(name=name)["cluster"]["zonalShiftConfig"] == {"enabled": True}
+    assert error_of(lambda: eks.update_cluster_config(name=name, zonalShiftConfig={"enabled": True}))[:2] == (400, "InvalidParameterException")
+    update = eks.update_cluster_config(name=name, zonalShiftConfig={"enabled": False})["update"]
+    wait_for(update_done(eks, name, update["id"]))
+    assert eks.describe_cluster(name=name)["cluster"]["zonalShiftConfig"] == {"enabled": False}
+
+
+def test_deletion_protection_update_applies_when_successful(emu: Emulator, eks: Any, net: Network) -> None:
+    # API_UpdateClusterConfig deletionProtection; update type DeletionProtectionUpdate, param
+    # DeletionProtection; a failed update (UpdateFailed fault) leaves the setting as it was.
+    name = active_cluster(eks, net)
+    assert error_of(lambda: eks.update_cluster_config(name=name, deletionProtection=False)) == (
+        400, "InvalidParameterException", "Cluster is already at the desired configuration with deletionProtection: false")
+    emu.control("POST", "faults", {"operation": "UpdateClusterConfig", "error": "UpdateFailed"})
+    failed = eks.update_cluster_config(name=name, deletionProtection=True)["update"]
+    wait_for(update_done(eks, name, failed["id"]))
+    assert eks.describe_update(name=name, updateId=failed["id"])["update"]["status"] == "Failed"
+    assert eks.describe_cluster(name=name)["cluster"]["deletionProtection"] is False
+    update = eks.update_cluster_config(name=name, deletionProtection=True)["update"]
+    assert (update["type"], update["params"]) == ("DeletionProtectionUpdate", [{"type": "DeletionProtection", "value": "true"}])
+    assert eks.describe_cluster(name=name)["cluster"]["deletionProtection"] is False  # not yet
+    wait_for(update_done(eks, name, update["id"]))
+    assert eks.describe_cluster(name=name)["cluster"]["deletionProtection"] is True
+    assert error_of(lambda: eks.delete_cluster(name=name))[:2] == (400, "InvalidRequestException")
+
+
+def test_associate_encryption_config_applies_when_successful_and_only_once(emu: Emulator, eks: Any, net: Network) -> None:
+    # API_AssociateEncryptionConfig: "enable encryption on existing clusters that don't already have
+    # encryption enabled"; returns an update (type AssociateEncryptionConfig, param EncryptionConfig).
+    # Already encrypted: "Encryption is already enabled on the cluster" (hashicorp/terraform-provider-aws#19968).
+    creating = create(eks, net)
+    assert error_of(lambda: eks.associate_encryption_config(clusterName=creating, encryptionConfig=SECRETS))[:2] == (
+        409, "ResourceInUseException")
+    name = active_cluster(eks, net)
+    emu.control("POST", "faults", {"operation": "AssociateEncryptionConfig", "error": "UpdateFailed"})
+    failed = eks.associate_encryption_config(clusterName=name, encryptionConfig=SECRETS)["update"]
+    wait_for(update_done(eks, name, failed["id"]))
+    assert eks.describe_update(name=name, updateId=failed["id"])["update"]["status"] == "Failed"
+    assert "encryptionConfig" not in eks.describe_cluster(name=name)["cluster"]
+    update = eks.associate_encryption_config(clusterName=name, encryptionConfig=SECRETS)["update"]
+    assert (update["status"], update["type"]) == ("InProgress", "AssociateEncryptionConfig")
+    assert update["params"] == [{"type": "EncryptionConfig", "value": json.dumps(SECRETS, separators=(",", ":"))}]
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    assert cluster["status"] == "UPDATING" and "encryptionConfig" not in cluster  # not yet
+    status, code, message = error_of(lambda: eks.update_cluster_config(name=name, deletionProtection=True))
+    assert (status, code) == (409, "ResourceInUseException") and update["id"] in message
+    wait_for(update_done(eks, name, update["id"]))
+    assert eks.describe_update(name=name, updateId=update["id"])["update"]["status"] == "Successful"
+    assert eks.list_updates(name=name)["updateIds"] == [failed["id"], update["id"]]
+    cluster = eks.describe_cluster(name=name)["cluster"]
+    assert (cluster["status"], cluster["encryptionConfig"]) == ("ACTIVE", SECRETS)
+    assert error_of(lambda: eks.associate_encryption_config(clusterName=name, encryptionConfig=SECRETS)) == (
+        400, "InvalidParameterException", "Encryption is already enabled on the cluster")
+    encrypted = settings_cluster(eks, net, encryptionConfig=SECRETS)
+    wait_for(lambda: eks.describe_cluster(name=encrypted)["cluster"]["status"] == "ACTIVE")
+    assert error_of(lambda: eks.associate_encryption_config(clusterName=encrypted, encryptionConfig=SECRETS))[1] == "InvalidParameterException"
+    assert error_of(lambda: eks.associate_encryption_config(clusterName="no-such-cluster", encryptionConfig=SECRETS))[:2] == (
+        404, "ResourceNotFoundException")
+
+
 # ---------------------------------------------------------------- test controls
 
 
@@ -540,10 +733,22 @@ def test_plain_mode_shows_motos_gaps(plain: Emulator) -> None:
     assert plain.control("GET", "calls")[1]["services"]["eks"]["UpdateClusterConfig"] == 1
     # No access entries, access config or add-ons at all.
     assert "accessConfig" not in eks.describe_cluster(name="plain")["cluster"]
-    for call in (lambda: eks.list_access_entries(clusterName="plain"), lambda: eks.create_addon(clusterName="plain", addonName="coredns")):
+    for call in (
+        lambda: eks.list_access_entries(clusterName="plain"),
+        lambda: eks.create_addon(clusterName="plain", addonName="coredns"),
+        lambda: eks.associate_encryption_config(clusterName="plain", encryptionConfig=SECRETS),
+    ):
         with pytest.raises(ClientError) as info:
             call()
         assert info.value.response["Error"]["Code"] == "404"
+    # Cluster settings dropped, the service CIDR whatever the VPC and no ipFamily, deletion
+    # protection not kept (the cluster goes at once).
+    cluster = eks.create_cluster(name="protected", roleArn=ROLE, resourcesVpcConfig={"subnetIds": make_network(ec2, "192.168").subnets[:2]},
+                                 upgradePolicy={"supportType": "STANDARD"}, deletionProtection=True)["cluster"]
+    assert "upgradePolicy" not in cluster and "deletionProtection" not in cluster
+    assert cluster["kubernetesNetworkConfig"] == {"serviceIpv4Cidr": "172.20.0.0/16"}
+    eks.delete_cluster(name="protected")
+    assert "protected" not in eks.list_clusters()["clusters"]
 
 
 def test_group_rule_descriptions_are_described(ec2: Any, net: Network) -> None:

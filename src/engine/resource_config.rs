@@ -43,6 +43,19 @@ pub fn check_body(
             }
         }
     }
+    for b in &body.blocks {
+        if let Some(why) = schema.not_yet.get(&b.kind) {
+            diags.push(
+                Diagnostic::error(format!("\"{}\" blocks are not supported yet", b.kind))
+                    .at(b.kind_span)
+                    .detail(format!(
+                        "Terraform's schema has \"{}\" in {context}, but clusterform cannot make it yet: {why}",
+                        b.kind
+                    ))
+                    .hint("remove the block, or manage this setting outside clusterform until it is supported"),
+            );
+        }
+    }
     let only_unknown = Body {
         attributes: body
             .attributes
@@ -50,7 +63,12 @@ pub fn check_body(
             .filter(|a| !schema.attributes.contains_key(&a.name))
             .cloned()
             .collect(),
-        blocks: body.blocks.clone(),
+        blocks: body
+            .blocks
+            .iter()
+            .filter(|b| !schema.not_yet.contains_key(&b.kind))
+            .cloned()
+            .collect(),
         span: body.span,
     };
     only_unknown.check_allowed(&settable, &blocks, context, diags);

@@ -188,7 +188,7 @@ pub async fn plan(
         Vec::new()
     };
     if !run.offline {
-        check_across(&run, &c).await;
+        check_across(&run, &mut c).await;
     }
     let outputs = output_changes(&run, &settings, &c);
     let mut changes = c.changes;
@@ -897,13 +897,14 @@ fn drift(run: &Run, stored: &BTreeMap<InstanceAddr, (u64, String)>) -> Vec<Resou
 }
 
 /// Lets each provider check its planned objects together (EKS endpoint rules, DNS zones…).
-async fn check_across(run: &Run, c: &Collected) {
+async fn check_across(run: &Run, c: &mut Collected) {
     let providers: Vec<(ProviderKey, Arc<dyn crate::providers::Provider>)> = lock(&run.providers)
         .iter()
         .map(|(k, p)| (k.clone(), p.clone()))
         .collect();
     let by_addr: BTreeMap<&InstanceAddr, &ResourceChange> =
         c.changes.iter().map(|ch| (&ch.addr, ch)).collect();
+    let mut notes: Vec<(InstanceAddr, String)> = Vec::new();
     for (key, provider) in providers {
         let planned: Vec<PlannedInstance<'_>> = c
             .instances
@@ -929,6 +930,18 @@ async fn check_across(run: &Run, c: &Collected) {
         }
         let d = provider.check_plan(&planned).await;
         run.extend(d);
+        notes.extend(provider.notes_across(&planned));
+    }
+    for (addr, note) in notes {
+        if let Some(ch) = c
+            .changes
+            .iter_mut()
+            .find(|ch| ch.addr == addr && ch.action != Action::NoOp && ch.action != Action::Delete)
+        {
+            if !ch.notes.contains(&note) {
+                ch.notes.push(note);
+            }
+        }
     }
 }
 

@@ -216,6 +216,13 @@ pub trait Provider: Send + Sync {
         Diagnostics::new()
     }
 
+    /// Lines for "Who can reach what" that only several planned instances together tell (how
+    /// a node group's nodes reach their cluster's API server), each for the instance whose
+    /// change it belongs to. Shown only for instances the plan changes.
+    fn notes_across(&self, _planned: &[PlannedInstance<'_>]) -> Vec<(InstanceAddr, String)> {
+        Vec::new()
+    }
+
     async fn apply(&self, req: ApplyRequest, ctx: OperationContext) -> ApplyResponse;
 
     async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics>;

@@ -175,6 +175,9 @@ pub struct Schema {
     pub attributes: BTreeMap<String, Attribute>,
     pub blocks: BTreeMap<String, NestedBlock>,
     pub description: String,
+    /// Blocks Terraform's schema has that clusterform does not support yet, with why: they
+    /// get an error that says so instead of "Unsupported block type".
+    pub not_yet: BTreeMap<String, String>,
 }
 
 impl Schema {
@@ -194,6 +197,12 @@ impl Schema {
 
     pub fn describe(mut self, d: &str) -> Schema {
         self.description = d.to_string();
+        self
+    }
+
+    /// A block of Terraform's schema that clusterform refuses for now, and why.
+    pub fn not_yet(mut self, name: &str, why: &str) -> Schema {
+        self.not_yet.insert(name.to_string(), why.to_string());
         self
     }
 

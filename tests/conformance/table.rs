@@ -1598,6 +1598,28 @@ pub const CASES: &[Case] = &[
     public_access_cidrs     = ["203.0.113.0/24"]
   }
 
+  kubernetes_network_config {
+    service_ipv4_cidr = "172.20.0.0/16"
+    ip_family         = "ipv4"
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+    provider {
+      key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  zonal_shift_config {
+    enabled = true
+  }
+
+  deletion_protection = false
+
   tags = {
     Name = "conformance"
     team = "infra"
@@ -1605,6 +1627,25 @@ pub const CASES: &[Case] = &[
 }
 "#,
         in_place: &[
+            Change {
+                attribute: "support_type",
+                from: "support_type = \"STANDARD\"",
+                to: "support_type = \"EXTENDED\"",
+                calls: &[("UpdateClusterConfig", 1)],
+            },
+            Change {
+                attribute: "enabled",
+                from: "enabled = true",
+                to: "enabled = false",
+                calls: &[("UpdateClusterConfig", 1)],
+            },
+            // Only the next version upgrade reads it: nothing to send now.
+            Change {
+                attribute: "force_update_version",
+                from: "deletion_protection = false",
+                to: "deletion_protection  = false\n  force_update_version = true",
+                calls: &[],
+            },
             Change {
                 attribute: "public_access_cidrs",
                 from: "[\"203.0.113.0/24\"]",
@@ -1650,6 +1691,29 @@ pub const CASES: &[Case] = &[
                 attribute: "bootstrap_cluster_creator_admin_permissions",
                 from: "bootstrap_cluster_creator_admin_permissions = true",
                 to: "bootstrap_cluster_creator_admin_permissions = false",
+                calls: &[],
+            },
+            Change {
+                attribute: "service_ipv4_cidr",
+                from: "\"172.20.0.0/16\"",
+                to: "\"10.100.0.0/16\"",
+                calls: &[],
+            },
+            // A block inside a block is shown as a list attribute (provider = [ … ]), so the
+            // mark is on provider's line.
+            Change {
+                attribute: "provider",
+                from: "key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                to: "key/0987dcba-09fe-87dc-65ba-ab0987654321",
+                calls: &[],
+            },
+            // EKS does not report it, so import cannot read it: it is not in the full
+            // configuration, and setting it replaces the cluster.
+            Change {
+                attribute: "bootstrap_self_managed_addons",
+                from: "deletion_protection = false",
+                to:
+                    "deletion_protection           = false\n  bootstrap_self_managed_addons = false",
                 calls: &[],
             },
         ],

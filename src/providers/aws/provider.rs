@@ -8,6 +8,7 @@ use async_trait::async_trait;
 
 use super::client::{connect, AwsSettings, Clients};
 use super::{checks, data_sources, resources, schema};
+use crate::addr::InstanceAddr;
 use crate::diag::Diagnostics;
 use crate::providers::kit::TypeTable;
 use crate::providers::{
@@ -77,6 +78,10 @@ impl Provider for AwsProvider {
             Some(c) => checks::check(c, planned).await,
             None => checks::check_offline(planned),
         }
+    }
+
+    fn notes_across(&self, planned: &[PlannedInstance<'_>]) -> Vec<(InstanceAddr, String)> {
+        checks::who_can_reach_what(planned)
     }
 
     async fn apply(&self, req: ApplyRequest, ctx: OperationContext) -> ApplyResponse {

@@ -12,6 +12,9 @@ mod node_role;
 mod nodes_reach_api;
 mod private_api_reachable;
 mod private_endpoint_dns;
+mod reach_notes;
+
+pub use reach_notes::who_can_reach_what;
 
 use super::client::Clients;
 use super::resources::eks_cluster::endpoint::{vpc_config, EndpointAccess};

@@ -14,7 +14,7 @@ use crate::value::Value;
 const DEFAULT_ROUTE: &str = "0.0.0.0/0";
 
 /// How a route table's default route leaves the VPC.
-enum Egress<'p> {
+pub(super) enum Egress<'p> {
     /// Through a NAT gateway, from its address (unknown for a new Elastic IP).
     Nat {
         nat: &'p PlannedInstance<'p>,
@@ -97,7 +97,7 @@ pub fn nodes_can_reach_the_api_server(planned: &[PlannedInstance<'_>]) -> Diagno
 }
 
 /// Where the default routes of `subnet`'s route tables (through planned associations) go.
-fn egress_of<'p>(
+pub(super) fn egress_of<'p>(
     planned: &'p [PlannedInstance<'p>],
     subnet: &PlannedInstance<'_>,
 ) -> Vec<Egress<'p>> {

@@ -18,11 +18,16 @@ impl DataSource<Clients> for EksCluster {
     }
 
     fn schema(&self) -> Schema {
-        lookup(
+        let mut s = lookup(
             eks_cluster::schema(),
             &["name"],
             "Looks up an existing EKS cluster by name.",
-        )
+        );
+        // Settings of one request, which EKS does not report, are not the data source's.
+        for k in eks_cluster::REQUEST_ONLY {
+            s.attributes.remove(k);
+        }
+        s
     }
 
     async fn read(&self, c: &Clients, config: &Value) -> Result<Value, Diagnostic> {
@@ -34,6 +39,12 @@ impl DataSource<Clients> for EksCluster {
             Diagnostic::error("No matching EKS cluster")
                 .detail(format!("EKS has no cluster named {name} in {}.", c.region))
         })?;
-        Ok(to_value(&cluster, &c.default_tags))
+        let mut v = to_value(&cluster, &c.default_tags);
+        if let Value::Object(m) = &mut v {
+            for k in eks_cluster::REQUEST_ONLY {
+                m.remove(k);
+            }
+        }
+        Ok(v)
     }
 }

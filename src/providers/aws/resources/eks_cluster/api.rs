@@ -7,11 +7,13 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use aws_sdk_eks::types::{
-    AuthenticationMode, Cluster, CreateAccessConfigRequest, LogSetup, LogType, Logging, Update,
-    UpdateAccessConfigRequest, UpdateStatus, VpcConfigRequest,
+    AuthenticationMode, Cluster, CreateAccessConfigRequest, LogSetup, LogType, Logging,
+    SupportType, Update, UpdateAccessConfigRequest, UpdateStatus, UpgradePolicyRequest,
+    VpcConfigRequest, ZonalShiftConfigRequest,
 };
 
 use super::endpoint::EndpointAccess;
+use super::settings::{self, SettingUpdate};
 use super::updates::{updates, ClusterUpdate};
 use crate::diag::Diagnostic;
 use crate::providers::aws::client::Clients;
@@ -58,7 +60,7 @@ pub fn to_value(c: &Cluster, default_tags: &BTreeMap<String, String>) -> Value {
         .filter(|(k, v)| default_tags.get(*k) != Some(*v))
         .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
         .collect();
-    Value::object([
+    let mut v = Value::object([
         ("id", s(c.name())),
         ("name", s(c.name())),
         ("arn", s(c.arn())),
@@ -168,7 +170,15 @@ pub fn to_value(c: &Cluster, default_tags: &BTreeMap<String, String>) -> Value {
                 ("vpc_id", s(vpc.and_then(|v| v.vpc_id()))),
             ])]),
         ),
-    ])
+    ]);
+    if let Value::Object(m) = &mut v {
+        m.extend(
+            settings::values(c)
+                .into_iter()
+                .map(|(k, x)| (k.to_string(), x)),
+        );
+    }
+    v
 }
 
 /// DescribeCluster; `None` when the cluster does not exist.
@@ -321,6 +331,7 @@ pub async fn create(
                 .build(),
         );
     }
+    call = settings::on_create(call, planned);
     if let Err(e) = call.send().await {
         if code(&e).as_deref() != Some("ResourceInUseException") {
             return Err(describe(eks("CreateCluster", &name), &e));
@@ -348,7 +359,9 @@ pub async fn create(
     }
     ctx.report("EKS accepted the request; waiting for the cluster to become ACTIVE (this usually takes 10 minutes)");
     let cluster = wait_active(c, &name, ctx).await?;
-    Ok(to_value(&cluster, default_tags))
+    let mut v = to_value(&cluster, default_tags);
+    settings::keep_local(Some(planned), &mut v);
+    Ok(v)
 }
 
 /// Sends one update, retrying while EKS is busy with another, and waits for it to finish.
@@ -365,11 +378,12 @@ async fn run_update(
         // Don't start while the cluster is busy: EKS runs one update at a time.
         wait_active(c, name, ctx).await?;
         let result = match update {
-            ClusterUpdate::Version(v) => c
+            ClusterUpdate::Version { version, force } => c
                 .eks
                 .update_cluster_version()
                 .name(name)
-                .version(v)
+                .version(version)
+                .force(*force)
                 .client_request_token(&token)
                 .send()
                 .await
@@ -400,6 +414,24 @@ async fn run_update(
                 }
                 return Ok(());
             }
+            ClusterUpdate::Setting(SettingUpdate::Encryption { resources, key_arn }) => c
+                .eks
+                .associate_encryption_config()
+                .cluster_name(name)
+                .encryption_config(settings::encryption_request(
+                    resources.clone(),
+                    key_arn.clone(),
+                ))
+                .client_request_token(&token)
+                .send()
+                .await
+                .map(|o| o.update().and_then(|u| u.id()).map(str::to_string))
+                .map_err(|e| {
+                    (
+                        code(&e),
+                        describe(eks("AssociateEncryptionConfig", name), &e),
+                    )
+                }),
             other => {
                 let mut call = c
                     .eks
@@ -433,7 +465,19 @@ async fn run_update(
                             .authentication_mode(AuthenticationMode::from(mode.as_str()))
                             .build(),
                     ),
-                    _ => unreachable!("version and tag updates are handled above"),
+                    ClusterUpdate::Setting(SettingUpdate::UpgradePolicy(t)) => call.upgrade_policy(
+                        UpgradePolicyRequest::builder()
+                            .support_type(SupportType::from(t.as_str()))
+                            .build(),
+                    ),
+                    ClusterUpdate::Setting(SettingUpdate::ZonalShift(on)) => call
+                        .zonal_shift_config(
+                            ZonalShiftConfigRequest::builder().enabled(*on).build(),
+                        ),
+                    ClusterUpdate::Setting(SettingUpdate::DeletionProtection(on)) => {
+                        call.deletion_protection(*on)
+                    }
+                    _ => unreachable!("version, tag and encryption updates are handled above"),
                 };
                 call.send()
                     .await
@@ -557,7 +601,9 @@ pub async fn update(
         run_update(c, &name, &u, ctx).await?;
     }
     let cluster = wait_active(c, &name, ctx).await?;
-    Ok(to_value(&cluster, default_tags))
+    let mut v = to_value(&cluster, default_tags);
+    settings::keep_local(Some(planned), &mut v);
+    Ok(v)
 }
 
 pub async fn delete(c: &Clients, prior: &Value, ctx: &OperationContext) -> Result<(), Diagnostic> {
@@ -566,12 +612,19 @@ pub async fn delete(c: &Clients, prior: &Value, ctx: &OperationContext) -> Resul
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
+    // EKS refuses to delete a protected cluster: say how to lift it rather than retry.
+    let protected = prior.get("deletion_protection").and_then(Value::as_bool) == Some(true);
     let started = Instant::now();
     let mut backoff = ctx.poll_interval;
     loop {
         match c.eks.delete_cluster().name(&name).send().await {
             Ok(_) => break,
             Err(e) if code(&e).as_deref() == Some("ResourceNotFoundException") => return Ok(()),
+            Err(e) if protected => {
+                return Err(describe(eks("DeleteCluster", &name), &e).hint(
+                    "the cluster has deletion protection: set deletion_protection = false and apply, then destroy",
+                ))
+            }
             Err(e)
                 if code(&e).as_deref() == Some("ResourceInUseException")
                     && started.elapsed() < BUSY_LIMIT =>

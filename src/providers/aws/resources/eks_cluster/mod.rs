@@ -7,6 +7,7 @@
 mod api;
 pub mod endpoint;
 mod plan;
+mod settings;
 mod updates;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use crate::providers::{
 };
 use crate::value::{Type, Value};
 pub use api::{describe_cluster, outcome, to_value};
+pub use settings::LOCAL as REQUEST_ONLY;
 
 pub struct EksCluster;
 
@@ -63,8 +65,16 @@ impl ResourceType<Clients> for EksCluster {
             describe_cluster(c, &name).await
         });
         let mut out = Vec::with_capacity(states.len());
-        for found in futures::future::join_all(calls).await {
-            out.push(found?.map(|cl| to_value(&cl, &c.default_tags)));
+        for (found, prior) in futures::future::join_all(calls)
+            .await
+            .into_iter()
+            .zip(states)
+        {
+            out.push(found?.map(|cl| {
+                let mut v = to_value(&cl, &c.default_tags);
+                settings::keep_local(Some(prior), &mut v);
+                v
+            }));
         }
         Ok(out)
     }
@@ -100,9 +110,11 @@ impl ResourceType<Clients> for EksCluster {
 
     /// The import ID is the cluster's name.
     async fn import(&self, c: &Clients, id: &str) -> Result<Option<Value>, Diagnostic> {
-        Ok(describe_cluster(c, id)
-            .await?
-            .map(|cl| to_value(&cl, &c.default_tags)))
+        Ok(describe_cluster(c, id).await?.map(|cl| {
+            let mut v = to_value(&cl, &c.default_tags);
+            settings::keep_local(None, &mut v);
+            v
+        }))
     }
 
     fn created_id(&self, _c: &Clients, planned: &Value) -> Option<String> {
@@ -131,7 +143,11 @@ impl ResourceType<Clients> for EksCluster {
                         .map(String::as_str),
                 )
             })
-            .map(|cl| to_value(&cl, &c.default_tags)))
+            .map(|cl| {
+                let mut v = to_value(&cl, &c.default_tags);
+                settings::keep_local(None, &mut v);
+                v
+            }))
     }
 
     /// CreateCluster resumes by itself: the same attempt sends the same client request
@@ -161,7 +177,7 @@ pub fn schema() -> Schema {
     let access = Schema::new()
         .attr("authentication_mode", Attribute::optional_computed(Type::String).describe("CONFIG_MAP, API_AND_CONFIG_MAP or API (access entries need one of the last two); it changes one way only, CONFIG_MAP → API_AND_CONFIG_MAP → API."))
         .attr("bootstrap_cluster_creator_admin_permissions", Attribute::optional_computed(Type::Bool).force_new().describe("Whether the identity that creates the cluster gets a cluster-admin access entry."));
-    taggable(
+    taggable(settings::add_to_schema(
         Schema::new()
             .describe("An EKS cluster: its Kubernetes control plane and the network access to its API server.")
             .attr("id", Attribute::computed(Type::String).describe("The cluster's name."))
@@ -185,7 +201,7 @@ pub fn schema() -> Schema {
             )
             .block("vpc_config", NestedBlock { max_items: 1, ..NestedBlock::list(vpc) }.required().describe("Networking of the control plane and its API server endpoints."))
             .block("access_config", NestedBlock { max_items: 1, computed: true, ..NestedBlock::list(access) }.describe("How IAM principals authenticate to the API server: access entries, the aws-auth ConfigMap, or both.")),
-    )
+    ))
 }
 
 #[cfg(test)]

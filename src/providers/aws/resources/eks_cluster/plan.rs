@@ -132,8 +132,14 @@ pub fn plan_cluster(
         )),
         _ => {}
     }
+    match prior {
+        None => super::settings::plan_unwritten(config, &mut planned),
+        Some(p) => super::settings::keep_zonal_shift_off(p, config, &mut planned),
+    }
     if let Some(p) = prior {
         resp.requires_replace = replace_paths(schema, p, &planned);
+        resp.requires_replace
+            .extend(super::settings::requires_replace(p, &planned));
     }
     resp.planned = planned;
     resp

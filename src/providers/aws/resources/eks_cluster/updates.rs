@@ -6,6 +6,7 @@
 //! update EKS rejects as "Cluster is already at the desired configuration".
 
 use super::endpoint::EndpointAccess;
+use super::settings::{changes, SettingUpdate};
 use crate::value::Value;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,8 +26,10 @@ pub enum ClusterUpdate {
     },
     /// UpdateClusterConfig with accessConfig's authenticationMode.
     AccessConfig(String),
-    /// UpdateClusterVersion.
-    Version(String),
+    /// UpdateClusterVersion, forced past Pods a drain cannot evict when `force_update_version`.
+    Version { version: String, force: bool },
+    /// UpdateClusterConfig for one of the other settings, or AssociateEncryptionConfig.
+    Setting(SettingUpdate),
     /// TagResource / UntagResource.
     Tags {
         set: Vec<(String, String)>,
@@ -42,7 +45,8 @@ impl ClusterUpdate {
             ClusterUpdate::VpcConfig { .. } => "VpcConfigUpdate",
             ClusterUpdate::Logging { .. } => "LoggingUpdate",
             ClusterUpdate::AccessConfig(_) => "AccessConfigUpdate",
-            ClusterUpdate::Version(_) => "VersionUpdate",
+            ClusterUpdate::Version { .. } => "VersionUpdate",
+            ClusterUpdate::Setting(s) => s.kind(),
             ClusterUpdate::Tags { .. } => "Tags",
         }
     }
@@ -143,9 +147,17 @@ pub fn updates(prior: &Value, planned: &Value) -> Vec<ClusterUpdate> {
         planned.get("version").and_then(Value::as_str),
     ) {
         if a != b {
-            out.push(ClusterUpdate::Version(b.to_string()));
+            out.push(ClusterUpdate::Version {
+                version: b.to_string(),
+                force: planned.get("force_update_version").and_then(Value::as_bool) == Some(true),
+            });
         }
     }
+    out.extend(
+        changes(prior, planned)
+            .into_iter()
+            .map(ClusterUpdate::Setting),
+    );
     let (pt, nt) = (
         string_map(prior.get("tags_all")),
         string_map(planned.get("tags_all")),
