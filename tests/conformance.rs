@@ -39,6 +39,11 @@ fn aws_vpc_security_group_ingress_rule() {
 }
 
 #[test]
+fn aws_security_group_rule() {
+    harness::conform(case("aws_security_group_rule"));
+}
+
+#[test]
 fn aws_vpc_security_group_egress_rule() {
     harness::conform(case("aws_vpc_security_group_egress_rule"));
 }

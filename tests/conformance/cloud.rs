@@ -103,6 +103,48 @@ impl Emulator {
                                 .await
                                 .expect("RevokeSecurityGroupIngress"),
                         ),
+                        // The group's rules of the resource's direction: the only ones the
+                        // conformance groups have.
+                        "aws_security_group_rule" => {
+                            let group = text("security_group_id");
+                            let egress = text("type") == "egress";
+                            let rules = ec2
+                                .describe_security_group_rules()
+                                .filters(
+                                    aws_sdk_ec2::types::Filter::builder()
+                                        .name("group-id")
+                                        .values(&group)
+                                        .build(),
+                                )
+                                .send()
+                                .await
+                                .expect("DescribeSecurityGroupRules");
+                            let ids: Vec<String> = rules
+                                .security_group_rules()
+                                .iter()
+                                .filter(|r| r.is_egress() == Some(egress))
+                                .filter_map(|r| r.security_group_rule_id().map(str::to_string))
+                                .collect();
+                            if egress {
+                                drop(
+                                    ec2.revoke_security_group_egress()
+                                        .group_id(&group)
+                                        .set_security_group_rule_ids(Some(ids))
+                                        .send()
+                                        .await
+                                        .expect("RevokeSecurityGroupEgress"),
+                                )
+                            } else {
+                                drop(
+                                    ec2.revoke_security_group_ingress()
+                                        .group_id(&group)
+                                        .set_security_group_rule_ids(Some(ids))
+                                        .send()
+                                        .await
+                                        .expect("RevokeSecurityGroupIngress"),
+                                )
+                            }
+                        }
                         "aws_vpc_endpoint" => drop(
                             ec2.delete_vpc_endpoints()
                                 .vpc_endpoint_ids(text("id"))

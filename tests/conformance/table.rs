@@ -1414,6 +1414,78 @@ pub const CASES: &[Case] = &[
         lookup: "",
     },
     Case {
+        type_name: "aws_security_group_rule",
+        cloud: Cloud::Aws,
+        setup: AWS_GROUP,
+        minimal: r#"resource "aws_security_group_rule" "under_test" {
+  type              = "ingress"
+  security_group_id = aws_security_group.web.id
+  protocol          = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_blocks       = ["10.0.0.0/16"]
+}
+"#,
+        full: r#"resource "aws_security_group_rule" "under_test" {
+  type              = "ingress"
+  security_group_id = aws_security_group.web.id
+  description       = "HTTPS from the VPCs"
+  protocol          = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_blocks       = ["10.0.0.0/16", "10.1.0.0/16"]
+  ipv6_cidr_blocks  = ["2600:1f18::/32"]
+}
+"#,
+        in_place: &[Change {
+            attribute: "description",
+            from: "HTTPS from the VPCs",
+            to: "HTTPS from both VPCs",
+            calls: &[("UpdateSecurityGroupRuleDescriptionsIngress", 1)],
+        }],
+        one_way: &[],
+        force_new: &[
+            Change {
+                attribute: "security_group_id",
+                from: "aws_security_group.web.id",
+                to: "aws_security_group.other.id",
+                calls: &[],
+            },
+            Change {
+                attribute: "type",
+                from: "\"ingress\"",
+                to: "\"egress\"",
+                calls: &[],
+            },
+            Change {
+                attribute: "from_port",
+                from: "from_port         = 443",
+                to: "from_port         = 442",
+                calls: &[],
+            },
+            Change {
+                attribute: "cidr_blocks",
+                from: "\"10.1.0.0/16\"]",
+                to: "\"10.2.0.0/16\"]",
+                calls: &[],
+            },
+        ],
+        import_id: "{security_group_id}_ingress_tcp_443_443_10.0.0.0/16_10.1.0.0/16_2600:1f18::/32",
+        counted: r#"resource "aws_security_group_rule" "many" {
+  count                    = 2
+  type                     = "ingress"
+  security_group_id        = aws_security_group.web.id
+  protocol                 = "tcp"
+  from_port                = 8000 + count.index
+  to_port                  = 8000 + count.index
+  source_security_group_id = aws_security_group.other.id
+}
+"#,
+        // One for the rules (their groups, all at once) and one for the setup's two groups.
+        refresh_calls: &[("DescribeSecurityGroups", 2)],
+        lookup: "",
+    },
+    Case {
         type_name: "aws_vpc_security_group_egress_rule",
         cloud: Cloud::Aws,
         setup: AWS_GROUP,

@@ -19,6 +19,7 @@ pub mod route;
 pub mod route_table;
 pub mod route_table_association;
 pub mod security_group;
+pub mod security_group_rule;
 pub mod subnet;
 pub mod vpc;
 pub mod vpc_endpoint;
@@ -49,6 +50,7 @@ pub const ALL: &[&dyn ResourceType<Clients>] = &[
     &route_table::RouteTable,
     &route_table_association::RouteTableAssociation,
     &security_group::SecurityGroup,
+    &security_group_rule::SecurityGroupRule,
     &subnet::Subnet,
     &vpc::Vpc,
     &vpc_endpoint::VpcEndpoint,
@@ -134,4 +136,21 @@ pub fn just_changed(
             "EC2 reports no {kind} {id} right after changing it."
         ))
     })
+}
+
+/// CRC-32 (IEEE), the hash Terraform's route and security group rule IDs carry; too small a
+/// need for a crate.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 
 use super::route_table::routes::{normalise_route, route_value, DESTINATIONS, TARGETS};
 use super::route_table::{create_route, delete_route, describe_tables};
-use super::{ec2, string_of as text};
+use super::{crc32, ec2, string_of as text};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::providers::aws::client::Clients;
 use crate::providers::aws::errors::describe;
@@ -309,22 +309,6 @@ fn route_state(table: &str, inline: &Value, origin: Option<&str>, state: Option<
         m.insert("id".into(), id);
     }
     v
-}
-
-/// CRC-32 (IEEE), the hash Terraform's route IDs carry; too small a need for a crate.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 #[cfg(test)]

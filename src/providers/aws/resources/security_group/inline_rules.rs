@@ -19,6 +19,7 @@ pub fn normalise_protocol(p: &str) -> String {
         "6" => "tcp".into(),
         "17" => "udp".into(),
         "1" => "icmp".into(),
+        "58" => "icmpv6".into(),
         "all" => "-1".into(),
         other => other.into(),
     }
