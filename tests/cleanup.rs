@@ -3,7 +3,8 @@
 //! operation that ends Failed); `destroy` must then succeed and leave the emulators as they
 //! were, and a second apply without the fault must converge and re-plan empty. After a full
 //! apply, each cloud object is deleted outside clusterform: the plan must show it, and
-//! `destroy` must succeed. The number of cases is printed.
+//! `destroy` must succeed. The number of cases is printed. Each example is two tests (refused
+//! creates; other failures and deletions outside), so that they run side by side.
 
 mod common;
 
@@ -86,6 +87,10 @@ fn create_operation(type_name: &str) -> Option<(&'static str, &'static [Failure]
         "aws_route_table" => ("CreateRouteTable", CALL),
         "aws_route_table_association" => ("AssociateRouteTable", CALL),
         "aws_eks_node_group" => ("CreateNodegroup", LONG),
+        "aws_eks_addon" => ("CreateAddon", LONG),
+        "aws_eks_access_entry" => ("CreateAccessEntry", CALL),
+        "aws_eks_access_policy_association" => ("AssociateAccessPolicy", CALL),
+        "aws_vpc_endpoint" => ("CreateVpcEndpoint", CALL),
         "aws_iam_role_policy_attachment" => ("AttachRolePolicy", CALL),
         "azurerm_kubernetes_cluster" => ("ManagedClusters_CreateOrUpdate", LONG),
         _ => return None,
@@ -194,15 +199,24 @@ fn converges(clouds: &Clouds, p: &Project, case: &str) {
     );
 }
 
-#[test]
-fn every_example_cleans_up_after_a_failed_create_and_after_deletions_outside() {
+/// Which half of an example's clean-up cases a test runs: the refused creates, or the creates
+/// that fail with server errors or as failed operations and then the deletions outside.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Half {
+    Refused,
+    FailedAndDeletedOutside,
+}
+
+/// One example, on emulators of its own: each create failed in turn (the ways `half` takes),
+/// then, in the second half, each cloud object deleted outside clusterform.
+fn cleans_up(name: &str, half: Half) {
     let clouds = Clouds::start();
     let before = clouds.inventory();
     let (mut failed_creates, mut deleted_outside) = (0, 0);
     let mut instances = 0;
     let mut local_only = BTreeSet::new();
-    let names = common::example_names();
-    for name in &names {
+    let mut local_made = 0;
+    {
         let p = example(&clouds, name);
         let creates = planned_creates(&clouds, &p);
         assert!(!creates.is_empty(), "examples/{name} creates nothing");
@@ -217,9 +231,11 @@ fn every_example_cleans_up_after_a_failed_create_and_after_deletions_outside() {
         for (type_name, nth) in cases {
             let Some((operation, failures)) = create_operation(type_name) else {
                 local_only.insert(type_name.to_string());
+                local_made += 1;
                 continue;
             };
-            for &failure in failures {
+            let ours = |f: &&Failure| matches!(f, Failure::Refused) == (half == Half::Refused);
+            for &failure in failures.iter().filter(ours) {
                 let case = format!(
                     "examples/{name}, create {} of {type_name} {failure:?}",
                     nth + 1
@@ -249,6 +265,7 @@ fn every_example_cleans_up_after_a_failed_create_and_after_deletions_outside() {
         let state = state_of(&clouds, &p);
         let remote: Vec<(String, String)> = creates
             .iter()
+            .filter(|_| half == Half::FailedAndDeletedOutside)
             .filter(|(_, t)| matches!(t.as_str(), "aws_eks_cluster" | "azurerm_kubernetes_cluster"))
             .cloned()
             .collect();
@@ -270,10 +287,60 @@ fn every_example_cleans_up_after_a_failed_create_and_after_deletions_outside() {
         destroy_leaves_nothing(&clouds, &p, &before, &format!("examples/{name}"));
     }
     eprintln!(
-        "clean-up: {failed_creates} failed-create cases and {deleted_outside} deletions outside clusterform over {} examples ({instances} instances); no remote object to fail for {local_only:?}",
-        names.len()
+        "clean-up of examples/{name} ({}): {failed_creates} failed-create cases and {deleted_outside} deletions outside clusterform ({instances} instances); no remote object to fail for {local_only:?}",
+        if half == Half::Refused { "refused creates" } else { "other failures" }
     );
-    assert!(failed_creates > 0 && deleted_outside > 0);
+    assert!(
+        failed_creates > 0 || instances == local_made,
+        "examples/{name}: no create failed, yet it makes remote objects"
+    );
+}
+
+/// Two tests per example, one per half of its cases, so that they run side by side (each on
+/// its own emulators) instead of one after another.
+macro_rules! clean_up_tests {
+    ($($test:ident => $name:literal,)*) => {
+        $(
+            mod $test {
+                #[test]
+                fn refused_creates() {
+                    super::cleans_up($name, super::Half::Refused);
+                }
+
+                #[test]
+                fn failed_creates_and_deletions_outside() {
+                    super::cleans_up($name, super::Half::FailedAndDeletedOutside);
+                }
+            }
+        )*
+        const TESTED: &[&str] = &[$($name),*];
+    };
+}
+
+clean_up_tests! {
+    aks_private_byo_dns => "aks-private-byo-dns",
+    aks_private_public_fqdn => "aks-private-public-fqdn",
+    aks_private_system_dns => "aks-private-system-dns",
+    aks_public_authorized_ips => "aks-public-authorized-ips",
+    aks_vnet_integration => "aks-vnet-integration",
+    eks_fully_private => "eks-fully-private",
+    eks_private => "eks-private",
+    eks_public => "eks-public",
+    eks_public_private => "eks-public-private",
+    eks_public_restricted => "eks-public-restricted",
+    endpoint_mode_module => "endpoint-mode-module",
+    getting_started => "getting-started",
+    multi_cloud => "multi-cloud",
+    shared_state_s3 => "shared-state-s3",
+}
+
+#[test]
+fn every_example_has_a_clean_up_test() {
+    assert_eq!(
+        TESTED.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+        common::example_names(),
+        "add the example to clean_up_tests!"
+    );
 }
 
 /// Deletes a cluster (its node groups first) the way someone in the console would, and waits
