@@ -204,23 +204,43 @@ mod tests {
             m.insert("role_arn".into(), "arn:aws:iam::1:role/eks".into());
             m.insert("vpc_config".into(), Value::List(vec![vpc]));
             // A block the configuration does not write is null, as the loader gives it.
-            m.insert("access_config".into(), Value::Null);
+            for block in [
+                "access_config",
+                "kubernetes_network_config",
+                "encryption_config",
+                "upgrade_policy",
+                "zonal_shift_config",
+            ] {
+                m.insert(block.into(), Value::Null);
+            }
         }
         v
     }
 
     /// What EKS would report after applying `planned`: unknowns filled in.
     fn applied(planned: &Value) -> Value {
-        fn fill(v: &Value) -> Value {
+        fn fill(key: &str, v: &Value) -> Value {
             match v {
+                // The blocks EKS fills in for a new cluster come back as one block each.
+                Value::Unknown if key == "kubernetes_network_config" => {
+                    Value::List(vec![Value::object([
+                        ("service_ipv4_cidr", Value::from("172.20.0.0/16")),
+                        ("ip_family", Value::from("ipv4")),
+                        ("service_ipv6_cidr", Value::Null),
+                    ])])
+                }
+                Value::Unknown if key == "upgrade_policy" => Value::List(vec![Value::object([(
+                    "support_type",
+                    Value::from("EXTENDED"),
+                )])]),
                 Value::Unknown => Value::from("x"),
                 Value::Object(m) => {
-                    Value::Object(m.iter().map(|(k, v)| (k.clone(), fill(v))).collect())
+                    Value::Object(m.iter().map(|(k, v)| (k.clone(), fill(k, v))).collect())
                 }
                 other => other.clone(),
             }
         }
-        fill(planned)
+        fill("", planned)
     }
 
     #[test]
